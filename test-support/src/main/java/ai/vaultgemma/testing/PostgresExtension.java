@@ -1,0 +1,218 @@
+package ai.vaultgemma.testing;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+/**
+ * A JUnit 5 extension that gives a test class a real PostgreSQL database in a schema of its own, so
+ * test classes can run in any order and leave nothing behind.
+ *
+ * <p>Where the server comes from, in this order:
+ *
+ * <ol>
+ *   <li>{@value #JDBC_URL_ENV} when set (CI sets it to the local server), for example {@code
+ *       jdbc:postgresql://127.0.0.1:5432/test?user=postgres};
+ *   <li>otherwise a PostgreSQL container started with Testcontainers when a Docker engine answers
+ *       (one container per JVM, stopped by Testcontainers when the JVM exits);
+ *   <li>otherwise the test class FAILS with a message that says how to provide a database. It never
+ *       skips silently.
+ * </ol>
+ *
+ * <p>Use it as a static field:
+ *
+ * <pre>{@code
+ * @RegisterExtension static final PostgresExtension postgres = new PostgresExtension();
+ *
+ * @Test void roundTrip() throws SQLException {
+ *   try (Connection c = postgres.dataSource().getConnection()) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>Before all tests of the class it creates schema {@code vg_<class>_<random>}; every URL and
+ * data source it hands out has that schema as {@code currentSchema}. After all tests it drops the
+ * schema with everything in it. Not thread-safe during set-up; the accessors may be used from any
+ * thread once {@code beforeAll} has run.
+ */
+public final class PostgresExtension implements BeforeAllCallback, AfterAllCallback {
+
+  /** The environment variable that names the PostgreSQL server the tests use. */
+  public static final String JDBC_URL_ENV = "VAULTGEMMA_TEST_JDBC_URL";
+
+  private static final String IMAGE = "postgres:16-alpine";
+  private static final Object CONTAINER_LOCK = new Object();
+  private static @Nullable PostgreSQLContainer container;
+
+  private @Nullable String serverUrl;
+  private @Nullable String schema;
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws SQLException {
+    serverUrl = resolveServerUrl();
+    String prefix =
+        context
+            .getRequiredTestClass()
+            .getSimpleName()
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("\\W", "");
+    if (prefix.length() > 40) {
+      prefix = prefix.substring(0, 40);
+    }
+    schema = "vg_" + prefix + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+    try (Connection c = DriverManager.getConnection(serverUrl);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA " + schema);
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws SQLException {
+    if (serverUrl != null && schema != null) {
+      try (Connection c = DriverManager.getConnection(serverUrl);
+          Statement s = c.createStatement()) {
+        s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
+    }
+  }
+
+  /** Returns the schema this test class owns, for example {@code vg_dbpooltest_3f2a9c1b}. */
+  public String schema() {
+    return requireStarted(schema);
+  }
+
+  /** Returns a JDBC URL with credentials whose {@code currentSchema} is this class's schema. */
+  public String jdbcUrl() {
+    return withParameter(serverUrl(), "currentSchema", schema());
+  }
+
+  /** Returns the JDBC URL of the server, with credentials and without a schema. */
+  public String serverUrl() {
+    return requireStarted(serverUrl);
+  }
+
+  /** Returns the host name of the server, as the JDBC URL names it. */
+  public String host() {
+    return uri().getHost();
+  }
+
+  /** Returns the TCP port of the server. */
+  public int port() {
+    int port = uri().getPort();
+    return port == -1 ? 5432 : port;
+  }
+
+  /** Returns the database name, as the JDBC URL names it. */
+  public String database() {
+    String path = uri().getPath();
+    return path.startsWith("/") ? path.substring(1) : path;
+  }
+
+  /** Returns the user name, or {@code postgres} when the URL names none. */
+  public String user() {
+    String user = queryParameter("user");
+    return user == null ? "postgres" : user;
+  }
+
+  /** Returns the password, or an empty string when the URL names none (trust authentication). */
+  public String password() {
+    String password = queryParameter("password");
+    return password == null ? "" : password;
+  }
+
+  /** Returns a new unpooled data source whose connections use this class's schema. */
+  public DataSource dataSource() {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setURL(jdbcUrl());
+    return ds;
+  }
+
+  private URI uri() {
+    // "jdbc:postgresql://host:port/db?x=y" -> parse the part after "jdbc:".
+    return URI.create(serverUrl().substring("jdbc:".length()));
+  }
+
+  private @Nullable String queryParameter(String name) {
+    String query = uri().getRawQuery();
+    if (query == null) {
+      return null;
+    }
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(name)) {
+        return java.net.URLDecoder.decode(
+            pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
+  static String withParameter(String url, String name, String value) {
+    return url + (url.indexOf('?') >= 0 ? "&" : "?") + name + "=" + value;
+  }
+
+  private static String resolveServerUrl() {
+    String fromEnv = System.getenv(JDBC_URL_ENV);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      if (!fromEnv.startsWith("jdbc:postgresql://")) {
+        throw new ExtensionConfigurationException(
+            JDBC_URL_ENV
+                + " must be a jdbc:postgresql:// URL but was \""
+                + fromEnv.replaceAll("password=[^&]*", "password=****")
+                + "\"");
+      }
+      return fromEnv;
+    }
+    if (dockerAvailable()) {
+      return startContainer();
+    }
+    throw new ExtensionConfigurationException(
+        "These tests need a real PostgreSQL and none was found. Either set "
+            + JDBC_URL_ENV
+            + " (for example jdbc:postgresql://127.0.0.1:5432/test?user=postgres"
+            + "&password=secret) or start a Docker engine so Testcontainers can run "
+            + IMAGE
+            + ".");
+  }
+
+  private static boolean dockerAvailable() {
+    try {
+      return DockerClientFactory.instance().isDockerAvailable();
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
+
+  private static String startContainer() {
+    synchronized (CONTAINER_LOCK) {
+      PostgreSQLContainer pg = container;
+      if (pg == null) {
+        pg = new PostgreSQLContainer(IMAGE);
+        pg.start();
+        container = pg;
+      }
+      return withParameter(
+          withParameter(pg.getJdbcUrl(), "user", pg.getUsername()), "password", pg.getPassword());
+    }
+  }
+
+  private static <T> T requireStarted(@Nullable T value) {
+    if (value == null) {
+      throw new IllegalStateException(
+          "PostgresExtension has not started: register it as a static @RegisterExtension field");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,44 @@
+package ai.vaultgemma.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class PostgresExtensionTest {
+
+  @RegisterExtension static final PostgresExtension postgres = new PostgresExtension();
+
+  @Test
+  void connectionsUseTheClassSchemaAndRoundTripRows() throws SQLException {
+    try (Connection c = postgres.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE greeting (id int PRIMARY KEY, text varchar(20) NOT NULL)");
+      s.execute("INSERT INTO greeting VALUES (1, 'hello'), (2, 'world')");
+      try (ResultSet rs = s.executeQuery("SELECT current_schema(), count(*) FROM greeting")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo(postgres.schema());
+        assertThat(rs.getInt(2)).isEqualTo(2);
+      }
+    }
+  }
+
+  @Test
+  void schemaNameIsPrefixedWithTheTestClass() {
+    assertThat(postgres.schema()).startsWith("vg_postgresextensiontest_");
+    assertThat(postgres.jdbcUrl()).contains("currentSchema=" + postgres.schema());
+    assertThat(postgres.port()).isPositive();
+  }
+
+  @Test
+  void withParameterAppendsWithTheRightSeparator() {
+    assertThat(PostgresExtension.withParameter("jdbc:postgresql://h/db", "a", "1"))
+        .isEqualTo("jdbc:postgresql://h/db?a=1");
+    assertThat(PostgresExtension.withParameter("jdbc:postgresql://h/db?user=x", "a", "1"))
+        .isEqualTo("jdbc:postgresql://h/db?user=x&a=1");
+  }
+}

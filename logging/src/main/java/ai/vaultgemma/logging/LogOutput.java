@@ -157,8 +157,8 @@ public final class LogOutput {
     String level = env.apply(LOG_LEVEL);
     if (isSet(level)) {
       String v = normalise(level);
-      if (v.equals("warning")) {
-        v = "warn";
+      if (v.equals("WARNING")) {
+        v = "WARN";
       }
       Level parsed = parse(Level.class, v);
       if (parsed == null) {

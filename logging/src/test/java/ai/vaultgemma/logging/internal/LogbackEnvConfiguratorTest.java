@@ -172,6 +172,26 @@ class LogbackEnvConfiguratorTest {
   }
 
   @Test
+  void logFormat_console_hostileValuesStayOnOneLine() {
+    env.put("LOG_FORMAT", "console");
+    configure();
+    logger()
+        .atInfo()
+        .field("note", "a\nfake=1 \"q\" \\ end")
+        .field("empty", "")
+        .field("password", "hunter2")
+        .log("m");
+
+    List<String> lines = lines();
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0))
+        .contains(" note=\"a\\nfake=1 \\\"q\\\" \\\\ end\"")
+        .contains(" empty=\"\"")
+        .contains(" password=[REDACTED]")
+        .doesNotContain("hunter2");
+  }
+
+  @Test
   void logFormat_invalid_warnsAndUsesJson() {
     env.put("LOG_FORMAT", "pretty");
     configure();

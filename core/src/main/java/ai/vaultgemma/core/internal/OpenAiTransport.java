@@ -10,6 +10,7 @@ import ai.vaultgemma.core.InferenceConnectionException;
 import ai.vaultgemma.core.InferenceException;
 import ai.vaultgemma.core.InferenceTimeoutException;
 import ai.vaultgemma.core.InvalidResponseException;
+import ai.vaultgemma.core.Model;
 import ai.vaultgemma.core.ModelList;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -330,6 +331,25 @@ public final class OpenAiTransport {
     }
   }
 
+  /**
+   * Reads one model ({@code GET models/{id}}).
+   *
+   * @param id the model id
+   * @return the model
+   * @throws InferenceException as {@link #chat(ChatRequest)}; a 404 for an unknown model
+   * @throws NullPointerException if {@code id} is null
+   */
+  public Model model(String id) {
+    Objects.requireNonNull(id, "id");
+    HttpUrl url = modelsUrl.newBuilder().addPathSegment(id).build();
+    Request http = builder(url, Map.of(), "application/json").get().build();
+    try (Response response = client.newCall(http).execute()) {
+      return read(response, http, Model.class, null);
+    } catch (IOException e) {
+      throw ioFailure(http, e);
+    }
+  }
+
   private Request post(HttpUrl url, Object body, Map<String, String> headers, String accept) {
     byte[] json = Json.MAPPER.writeValueAsBytes(body);
     return builder(url, headers, accept).post(RequestBody.create(json, JSON)).build();
@@ -544,7 +564,13 @@ public final class OpenAiTransport {
       } else {
         fail(
             new InvalidResponseException(
-                http.method() + " " + http.url().encodedPath() + ": stream failed: " + t, t));
+                http.method()
+                    + " "
+                    + http.url().encodedPath()
+                    + ": stream failed: unreadable event stream ("
+                    + t
+                    + ")",
+                t));
       }
     }
 

@@ -10,7 +10,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectWriter;
@@ -83,7 +86,8 @@ public final class CanonicalKeys {
   public static String chatKey(ChatRequest request, String baseUrl, String scope) {
     Objects.requireNonNull(request, "request");
     MessageDigest md = start("chat/v1", baseUrl, scope);
-    CHAT_WRITER.writeValue(new DigestOutputStream(OutputStream.nullOutputStream(), md), request);
+    CHAT_WRITER.writeValue(
+        new DigestOutputStream(OutputStream.nullOutputStream(), md), withoutIgnoredExtra(request));
     return HEX.formatHex(md.digest());
   }
 
@@ -119,7 +123,51 @@ public final class CanonicalKeys {
    * @return the canonical JSON
    */
   public static String canonicalJson(ChatRequest request) {
-    return CHAT_WRITER.writeValueAsString(request);
+    return CHAT_WRITER.writeValueAsString(withoutIgnoredExtra(request));
+  }
+
+  /** Vendor fields that cannot change the answer; any-getter output ignores the mix-in. */
+  private static ChatRequest withoutIgnoredExtra(ChatRequest request) {
+    Map<String, @Nullable Object> extra = request.extra();
+    if (extra.isEmpty() || !hasIgnored(extra)) {
+      return request;
+    }
+    Map<String, @Nullable Object> kept = new TreeMap<>(extra);
+    kept.keySet().removeAll(CHAT_IGNORED);
+    ChatRequest stripped =
+        new ChatRequest(
+            request.model(),
+            request.messages(),
+            request.temperature(),
+            request.topP(),
+            request.maxTokens(),
+            request.maxCompletionTokens(),
+            request.n(),
+            request.stop(),
+            request.seed(),
+            request.stream(),
+            request.streamOptions(),
+            request.responseFormat(),
+            request.tools(),
+            request.toolChoice(),
+            request.parallelToolCalls(),
+            request.user(),
+            request.logprobs(),
+            request.topLogprobs(),
+            request.frequencyPenalty(),
+            request.presencePenalty(),
+            request.logitBias(),
+            kept);
+    return stripped;
+  }
+
+  private static boolean hasIgnored(Map<String, @Nullable Object> extra) {
+    for (String name : CHAT_IGNORED) {
+      if (extra.containsKey(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -2,7 +2,6 @@ package ai.vaultgemma.core.internal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.SerializationFeature;
@@ -14,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Wire names are snake_case (OpenAI's), absent ({@code null}) values are not written, unknown
  * properties never fail (the protocol records keep them in their {@code extra} maps) and a JSON
- * {@code null} for a primitive reads as 0.
+ * {@code null} for a primitive reads as 0. Records are written in component order (Jackson 3's
+ * creator-first default), so request bodies read naturally: {@code model} first.
  */
 public final class Json {
 
@@ -35,7 +35,6 @@ public final class Json {
             incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-        .disable(MapperFeature.SORT_CREATOR_PROPERTIES_FIRST);
+        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   }
 }

@@ -190,6 +190,26 @@ class OpenAiTransportTest {
   }
 
   @Test
+  void multiByteCharactersSplitAcrossNetworkChunksAndCrlfFramingSurvive() throws Exception {
+    String body =
+        (event(delta("日本", null))
+                + event(delta("語 🌍", null))
+                + event(delta("!", "stop"))
+                + event("[DONE]"))
+            .replace("\n", "\r\n");
+    server.enqueue(
+        new MockResponse.Builder()
+            .addHeader("Content-Type", "text/event-stream; charset=utf-8")
+            .chunkedBody(body, 3)
+            .build());
+    List<String> seen = new CopyOnWriteArrayList<>();
+    StreamCall call =
+        transport().chatStream(request(), chunk -> seen.add(chunk.choices().get(0).delta().text()));
+    assertThat(call.completion().get(5, TimeUnit.SECONDS).text()).isEqualTo("日本語 🌍!");
+    assertThat(seen).containsExactly("日本", "語 🌍", "!");
+  }
+
+  @Test
   void streamErrorsReachTheListenerTyped() throws Exception {
     server.enqueue(json(401, "{\"message\":\"Unauthorized\",\"request_id\":\"r1\"}"));
     server.enqueue(

@@ -1,5 +1,6 @@
 package ai.vaultgemma.pool;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import ai.vaultgemma.pool.internal.HttpStatsRecorder;
@@ -9,6 +10,7 @@ import ai.vaultgemma.pool.internal.RetryTrace;
 import ai.vaultgemma.pool.internal.TlsMaterial;
 import ai.vaultgemma.pool.internal.Urls;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +24,7 @@ import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
@@ -327,12 +330,10 @@ public final class HttpPool implements AutoCloseable {
     long limit = 4L * HttpRetriesExhaustedException.MAX_BODY_CHARS;
     source.request(limit);
     long available = Math.min(limit, source.getBuffer().size());
-    var contentType = body.contentType();
-    var charset =
-        contentType == null
-            ? java.nio.charset.StandardCharsets.UTF_8
-            : contentType.charset(java.nio.charset.StandardCharsets.UTF_8);
-    String text = source.readString(available, requireNonNull(charset, "charset"));
+    MediaType contentType = body.contentType();
+    Charset charset =
+        contentType == null ? UTF_8 : requireNonNull(contentType.charset(UTF_8), "charset");
+    String text = source.readString(available, charset);
     return text.length() > HttpRetriesExhaustedException.MAX_BODY_CHARS
         ? text.substring(0, HttpRetriesExhaustedException.MAX_BODY_CHARS)
         : text;

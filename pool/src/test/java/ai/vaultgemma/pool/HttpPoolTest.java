@@ -559,6 +559,36 @@ class HttpPoolTest {
   }
 
   @Test
+  void idleConnectionsAreClosedAfterKeepAlive() throws Exception {
+    HttpPool pool =
+        pool(
+            HttpPoolConfig.builder()
+                .keepAlive(Duration.ofMillis(200))
+                .retryPolicy(time.policy().build()));
+    server.enqueue(new MockResponse.Builder().body("ok").build());
+    try (Response response = pool.execute(get("/idle"))) {
+      response.body().string();
+    }
+    assertThat(pool.stats().idleConnections()).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> pool.stats().openConnections() == 0);
+  }
+
+  @Test
+  void withNoRetriesARetryableStatusFailsAfterOneAttempt() {
+    HttpPool pool = pool(HttpPoolConfig.builder().retryPolicy(RetryPolicy.none()));
+    server.enqueue(status(503));
+    assertThatThrownBy(() -> pool.execute(get("/once")))
+        .isInstanceOfSatisfying(
+            HttpRetriesExhaustedException.class,
+            e -> {
+              assertThat(e.attempts()).isEqualTo(1);
+              assertThat(e.totalWaited()).isZero();
+              assertThat(e).hasMessageContaining("failed after 1 attempt (last status 503");
+            });
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
   void closeLeavesNoConnectionOrThreadBehindAndIsIdempotent() throws Exception {
     HttpPool pool = poolWithFakeTime();
     for (int i = 0; i < 4; i++) {

@@ -313,8 +313,7 @@ public final class DbPool implements AutoCloseable {
         config.maxOpen(),
         metrics.acquisitions(),
         metrics.acquisitionNanos(),
-        metrics.timeouts(),
-        metrics.connectionsCreated());
+        metrics.timeouts());
   }
 
   /**

@@ -17,9 +17,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Counters (since the pool started, monotonic): {@link #totalAcquisitions()} counts every
  * connection handed out (by the helpers and by {@link DbPool#dataSource()} alike); {@link
  * #totalAcquisitionNanos()} is the time those callers spent waiting for them; {@link
- * #timeoutCount()} counts acquisitions that gave up after {@code acquireTimeout}; {@link
- * #connectionsCreated()} counts physical connections opened (it grows as lifetime and idle timeout
- * retire connections and the pool replaces them).
+ * #timeoutCount()} counts acquisitions that gave up after {@code acquireTimeout}.
  *
  * <p>Go's {@code database/sql} also reports a cumulative {@code WaitCount}; HikariCP does not track
  * which acquisitions had to wait, so there is no such counter here. {@link #threadsAwaiting()} is
@@ -28,7 +26,7 @@ import org.jspecify.annotations.Nullable;
 @Immutable
 public final class DbPoolStats {
 
-  private static final DbPoolStats EMPTY = new DbPoolStats(0, 0, 0, 0, 0, 0, 0, 0);
+  private static final DbPoolStats EMPTY = new DbPoolStats(0, 0, 0, 0, 0, 0, 0);
 
   private final int inUse;
   private final int idle;
@@ -37,7 +35,6 @@ public final class DbPoolStats {
   private final long totalAcquisitions;
   private final long totalAcquisitionNanos;
   private final long timeoutCount;
-  private final long connectionsCreated;
 
   private DbPoolStats(
       int inUse,
@@ -46,8 +43,7 @@ public final class DbPoolStats {
       int maxOpen,
       long totalAcquisitions,
       long totalAcquisitionNanos,
-      long timeoutCount,
-      long connectionsCreated) {
+      long timeoutCount) {
     this.inUse = inUse;
     this.idle = idle;
     this.threadsAwaiting = threadsAwaiting;
@@ -55,7 +51,6 @@ public final class DbPoolStats {
     this.totalAcquisitions = totalAcquisitions;
     this.totalAcquisitionNanos = totalAcquisitionNanos;
     this.timeoutCount = timeoutCount;
-    this.connectionsCreated = connectionsCreated;
   }
 
   /**
@@ -68,7 +63,6 @@ public final class DbPoolStats {
    * @param totalAcquisitions connections handed out so far
    * @param totalAcquisitionNanos time spent acquiring them, in nanoseconds
    * @param timeoutCount acquisitions that timed out
-   * @param connectionsCreated physical connections opened so far
    * @return the snapshot
    * @throws IllegalArgumentException if any value is negative
    */
@@ -79,8 +73,7 @@ public final class DbPoolStats {
       int maxOpen,
       long totalAcquisitions,
       long totalAcquisitionNanos,
-      long timeoutCount,
-      long connectionsCreated) {
+      long timeoutCount) {
     requireNonNegative("inUse", inUse);
     requireNonNegative("idle", idle);
     requireNonNegative("threadsAwaiting", threadsAwaiting);
@@ -88,7 +81,6 @@ public final class DbPoolStats {
     requireNonNegative("totalAcquisitions", totalAcquisitions);
     requireNonNegative("totalAcquisitionNanos", totalAcquisitionNanos);
     requireNonNegative("timeoutCount", timeoutCount);
-    requireNonNegative("connectionsCreated", connectionsCreated);
     return new DbPoolStats(
         inUse,
         idle,
@@ -96,8 +88,7 @@ public final class DbPoolStats {
         maxOpen,
         totalAcquisitions,
         totalAcquisitionNanos,
-        timeoutCount,
-        connectionsCreated);
+        timeoutCount);
   }
 
   /**
@@ -196,15 +187,6 @@ public final class DbPoolStats {
     return timeoutCount;
   }
 
-  /**
-   * Returns the number of physical connections opened since the pool started.
-   *
-   * @return connections created
-   */
-  public long connectionsCreated() {
-    return connectionsCreated;
-  }
-
   @Override
   public boolean equals(@Nullable Object o) {
     if (this == o) {
@@ -219,8 +201,7 @@ public final class DbPoolStats {
         && maxOpen == that.maxOpen
         && totalAcquisitions == that.totalAcquisitions
         && totalAcquisitionNanos == that.totalAcquisitionNanos
-        && timeoutCount == that.timeoutCount
-        && connectionsCreated == that.connectionsCreated;
+        && timeoutCount == that.timeoutCount;
   }
 
   @Override
@@ -232,8 +213,7 @@ public final class DbPoolStats {
         maxOpen,
         totalAcquisitions,
         totalAcquisitionNanos,
-        timeoutCount,
-        connectionsCreated);
+        timeoutCount);
   }
 
   @Override
@@ -254,8 +234,6 @@ public final class DbPoolStats {
         + totalAcquisitionNanos
         + ", timeoutCount="
         + timeoutCount
-        + ", connectionsCreated="
-        + connectionsCreated
         + "}";
   }
 }

@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.NullMarked;
 
 /**
- * Counts what HikariCP reports through its metrics hook: acquisitions and the time they took,
- * acquisition timeouts, and connections created. Thread-safe; {@link LongAdder}s keep the hot path
- * (one add per borrowed connection) free of contention.
+ * Counts what HikariCP reports through its metrics hook: acquisitions and the time they took, and
+ * acquisition timeouts. Thread-safe; {@link LongAdder}s keep the hot path (one add per borrowed
+ * connection) free of contention.
  */
 @NullMarked
 public final class DbMetricsTracker implements IMetricsTracker, MetricsTrackerFactory {
@@ -17,7 +17,6 @@ public final class DbMetricsTracker implements IMetricsTracker, MetricsTrackerFa
   private final LongAdder acquisitions = new LongAdder();
   private final LongAdder acquisitionNanos = new LongAdder();
   private final LongAdder timeouts = new LongAdder();
-  private final LongAdder created = new LongAdder();
 
   /** Creates a tracker with all counts at zero. */
   public DbMetricsTracker() {}
@@ -38,11 +37,6 @@ public final class DbMetricsTracker implements IMetricsTracker, MetricsTrackerFa
     timeouts.increment();
   }
 
-  @Override
-  public void recordConnectionCreatedMillis(long connectionCreatedMillis) {
-    created.increment();
-  }
-
   /** Returns the number of connections handed out so far. */
   public long acquisitions() {
     return acquisitions.sum();
@@ -56,10 +50,5 @@ public final class DbMetricsTracker implements IMetricsTracker, MetricsTrackerFa
   /** Returns the number of acquisitions that timed out. */
   public long timeouts() {
     return timeouts.sum();
-  }
-
-  /** Returns the number of physical connections opened so far. */
-  public long connectionsCreated() {
-    return created.sum();
   }
 }

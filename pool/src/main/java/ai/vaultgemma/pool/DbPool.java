@@ -256,7 +256,8 @@ public final class DbPool implements AutoCloseable {
     requireNonNull(work, "work");
     ensureOpen();
     try (Connection c = dataSource.getConnection()) {
-      boolean autoCommit = c.getAutoCommit();
+      // No need to restore auto-commit afterwards: HikariCP resets it when the connection is
+      // returned, and a restore in a finally block could hide the work's own failure.
       c.setAutoCommit(false);
       try {
         T result = work.apply(c);
@@ -265,11 +266,6 @@ public final class DbPool implements AutoCloseable {
       } catch (SQLException | RuntimeException | Error e) {
         rollbackQuietly(c, e);
         throw e;
-      } finally {
-        // HikariCP restores auto-commit on return too; doing it here keeps other pools honest.
-        if (!c.isClosed()) {
-          c.setAutoCommit(autoCommit);
-        }
       }
     } catch (SQLException e) {
       throw failed("transaction", null, e);

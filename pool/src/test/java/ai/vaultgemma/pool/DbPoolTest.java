@@ -130,6 +130,26 @@ class DbPoolTest {
   }
 
   @Test
+  void inTransactionHandsTheConnectionBackInAutoCommitMode() throws SQLException {
+    try (DbPool single =
+        DbPool.start(config().maxOpen(1).maxIdle(1).poolName("dbpool-single").build())) {
+      single.inTransaction(c -> c.getAutoCommit());
+      assertThatThrownBy(
+              () ->
+                  single.inTransaction(
+                      c -> {
+                        throw new SQLException("work failed");
+                      }))
+          .isInstanceOf(DbPoolException.class)
+          .hasMessageContaining("work failed");
+
+      try (Connection c = single.dataSource().getConnection()) {
+        assertThat(c.getAutoCommit()).isTrue();
+      }
+    }
+  }
+
+  @Test
   void sqlErrorsBecomeDbPoolExceptionsWithTheCause() {
     assertThatThrownBy(() -> pool.query("SELECT * FROM no_such_table", rs -> 1))
         .isInstanceOf(DbPoolException.class)

@@ -1,0 +1,607 @@
+package ai.vaultgemma.core.internal;
+
+import ai.vaultgemma.core.ChatChunk;
+import ai.vaultgemma.core.ChatRequest;
+import ai.vaultgemma.core.ChatResponse;
+import ai.vaultgemma.core.ChatStreamListener;
+import ai.vaultgemma.core.EmbeddingRequest;
+import ai.vaultgemma.core.EmbeddingResponse;
+import ai.vaultgemma.core.InferenceConnectionException;
+import ai.vaultgemma.core.InferenceException;
+import ai.vaultgemma.core.InferenceTimeoutException;
+import ai.vaultgemma.core.InvalidResponseException;
+import ai.vaultgemma.core.Model;
+import ai.vaultgemma.core.ModelList;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.sse.EventSource;
+import okhttp3.sse.EventSourceListener;
+import okhttp3.sse.EventSources;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The HTTP layer of the OpenAI-compatible protocol: builds requests, sends them through the
+ * caller's OkHttp clients and turns answers into protocol types or typed exceptions. No caching,
+ * retries or logging: those are the facade's.
+ *
+ * <p>Thread-safe and cheap; it owns nothing (the OkHttp clients belong to the caller, who closes
+ * them). The API key is sent as {@code Authorization: Bearer} and never appears in {@link
+ * #toString()}, in exception messages (a server that echoes it gets it replaced by {@code ****}),
+ * or in URLs in messages (which carry scheme, host, port and path only).
+ *
+ * <p>Endpoints, relative to the base URL: {@code POST chat/completions}, {@code POST embeddings},
+ * {@code GET models}. {@link #chatStream} sends {@code stream: true}; the other chat calls send the
+ * request without {@code stream} and {@code stream_options}.
+ */
+public final class OpenAiTransport {
+
+  private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+  private static final System.Logger LOG = System.getLogger(OpenAiTransport.class.getName());
+
+  private final OkHttpClient client;
+  private final OkHttpClient streamingClient;
+  private final HttpUrl baseUrl;
+  private final String baseUrlText;
+  private final @Nullable String apiKey;
+  private final Supplier<Map<String, String>> extraHeaders;
+  private final Clock clock;
+  private final HttpUrl chatUrl;
+  private final HttpUrl embeddingsUrl;
+  private final HttpUrl modelsUrl;
+
+  /**
+   * Creates a transport.
+   *
+   * @param client the client for blocking and async calls
+   * @param streamingClient the client for streams (its read timeout is the stream-idle timeout)
+   * @param baseUrl the server's base URL, such as {@code http://localhost:8080/v1}
+   * @param apiKey the API key, null for servers that need none
+   * @param extraHeaders called on the calling thread for every request; its headers are added (the
+   *     facade adds {@code traceparent}); must not return null
+   * @param clock the clock for {@code Retry-After} dates
+   * @throws IllegalArgumentException if the base URL is malformed or the API key is blank or holds
+   *     characters a header cannot carry
+   * @throws NullPointerException if a non-nullable argument is null
+   */
+  public OpenAiTransport(
+      OkHttpClient client,
+      OkHttpClient streamingClient,
+      String baseUrl,
+      @Nullable String apiKey,
+      Supplier<Map<String, String>> extraHeaders,
+      Clock clock) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.streamingClient = Objects.requireNonNull(streamingClient, "streamingClient");
+    this.baseUrl = parseBaseUrl(baseUrl);
+    this.baseUrlText = stripSlash(this.baseUrl.toString());
+    this.apiKey = checkApiKey(apiKey);
+    this.extraHeaders = Objects.requireNonNull(extraHeaders, "extraHeaders");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.chatUrl = endpoint("chat/completions");
+    this.embeddingsUrl = endpoint("embeddings");
+    this.modelsUrl = endpoint("models");
+  }
+
+  /**
+   * Creates a transport with one client for everything, no extra headers and the system clock.
+   *
+   * @param client the client
+   * @param baseUrl the server's base URL
+   * @param apiKey the API key, may be null
+   * @return the transport
+   * @throws IllegalArgumentException if the base URL or API key is invalid
+   */
+  public static OpenAiTransport create(
+      OkHttpClient client, String baseUrl, @Nullable String apiKey) {
+    return new OpenAiTransport(client, client, baseUrl, apiKey, Map::of, Clock.systemUTC());
+  }
+
+  /**
+   * Validates a base URL.
+   *
+   * @param baseUrl the text
+   * @return the parsed URL
+   * @throws IllegalArgumentException if it is not an absolute http(s) URL without credentials,
+   *     query or fragment
+   * @throws NullPointerException if {@code baseUrl} is null
+   */
+  public static HttpUrl parseBaseUrl(String baseUrl) {
+    Objects.requireNonNull(baseUrl, "baseUrl");
+    HttpUrl url = HttpUrl.parse(baseUrl.strip());
+    if (url == null) {
+      throw new IllegalArgumentException(
+          "baseUrl must be an absolute http or https URL but was \"" + baseUrl + "\"");
+    }
+    if (!url.username().isEmpty() || !url.password().isEmpty()) {
+      throw new IllegalArgumentException(
+          "baseUrl must not carry credentials (value hidden); pass the API key separately");
+    }
+    if (url.query() != null || url.fragment() != null) {
+      throw new IllegalArgumentException(
+          "baseUrl must not have a query or fragment but was \"" + baseUrl + "\"");
+    }
+    return url;
+  }
+
+  private static @Nullable String checkApiKey(@Nullable String apiKey) {
+    if (apiKey == null) {
+      return null;
+    }
+    if (apiKey.isBlank()) {
+      throw new IllegalArgumentException("apiKey must not be blank (value hidden)");
+    }
+    for (int i = 0; i < apiKey.length(); i++) {
+      char c = apiKey.charAt(i);
+      if (c <= ' ' || c > '~') {
+        throw new IllegalArgumentException(
+            "apiKey must hold printable ASCII without spaces (value hidden); bad character at "
+                + i);
+      }
+    }
+    return apiKey;
+  }
+
+  private HttpUrl endpoint(String path) {
+    return baseUrl.newBuilder().addPathSegments(path).build();
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  /**
+   * Returns the base URL, normalized (no trailing slash). Part of every cache key.
+   *
+   * @return the base URL
+   */
+  public String baseUrl() {
+    return baseUrlText;
+  }
+
+  /**
+   * Sends a blocking chat completion.
+   *
+   * @param request the request (sent without {@code stream} and {@code stream_options})
+   * @return the answer
+   * @throws ai.vaultgemma.core.InferenceHttpException for an error answer
+   * @throws InferenceTimeoutException on timeout
+   * @throws InferenceConnectionException when the server cannot be reached
+   * @throws InvalidResponseException for a body that is not a chat completion
+   */
+  public ChatResponse chat(ChatRequest request) {
+    return chat(request, Map.of());
+  }
+
+  /**
+   * Sends a blocking chat completion with extra headers for this call.
+   *
+   * @param request the request
+   * @param headers headers for this call only
+   * @return the answer
+   * @throws InferenceException as {@link #chat(ChatRequest)}
+   */
+  public ChatResponse chat(ChatRequest request, Map<String, String> headers) {
+    Request http = post(chatUrl, request.withStream(null), headers, "application/json");
+    try (Response response = client.newCall(http).execute()) {
+      return read(response, http, ChatResponse.class, "choices");
+    } catch (IOException e) {
+      throw ioFailure(http, e);
+    }
+  }
+
+  /**
+   * Sends a chat completion without blocking. Cancelling the future cancels the HTTP call.
+   *
+   * @param request the request
+   * @return the future answer; it fails with the exceptions {@link #chat(ChatRequest)} throws
+   */
+  public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
+    return chatAsync(request, Map.of());
+  }
+
+  /**
+   * Sends a chat completion without blocking, with extra headers for this call.
+   *
+   * @param request the request
+   * @param headers headers for this call only
+   * @return the future answer
+   */
+  public CompletableFuture<ChatResponse> chatAsync(
+      ChatRequest request, Map<String, String> headers) {
+    Request http = post(chatUrl, request.withStream(null), headers, "application/json");
+    Call call = client.newCall(http);
+    CompletableFuture<ChatResponse> future = new CompletableFuture<>();
+    var unused =
+        future.whenComplete(
+            (r, t) -> {
+              if (t instanceof CancellationException) {
+                call.cancel();
+              }
+            });
+    call.enqueue(
+        new Callback() {
+          @Override
+          public void onFailure(Call c, IOException e) {
+            future.completeExceptionally(ioFailure(http, e));
+          }
+
+          @Override
+          public void onResponse(Call c, Response response) {
+            try (response) {
+              future.complete(read(response, http, ChatResponse.class, "choices"));
+            } catch (IOException e) {
+              future.completeExceptionally(ioFailure(http, e));
+            } catch (RuntimeException e) {
+              future.completeExceptionally(e);
+            }
+          }
+        });
+    return future;
+  }
+
+  /**
+   * Streams a chat completion over server-sent events. The listener gets every chunk in order, then
+   * the assembled answer or the failure; see {@link ChatStreamListener}.
+   *
+   * @param request the request (sent with {@code stream: true})
+   * @param listener receives the stream
+   * @return a handle to cancel the stream or wait for its end
+   */
+  public StreamCall chatStream(ChatRequest request, ChatStreamListener listener) {
+    return chatStream(request, listener, Map.of());
+  }
+
+  /**
+   * Streams a chat completion with extra headers for this call.
+   *
+   * @param request the request
+   * @param listener receives the stream
+   * @param headers headers for this call only
+   * @return a handle to cancel the stream or wait for its end
+   */
+  public StreamCall chatStream(
+      ChatRequest request, ChatStreamListener listener, Map<String, String> headers) {
+    Objects.requireNonNull(listener, "listener");
+    Request http = post(chatUrl, request.withStream(true), headers, "text/event-stream");
+    Call call = streamingClient.newCall(http);
+    SseStream stream = new SseStream(call, http, listener);
+    call.enqueue(stream);
+    return stream;
+  }
+
+  /**
+   * Computes embeddings.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws InferenceException as {@link #chat(ChatRequest)}
+   */
+  public EmbeddingResponse embed(EmbeddingRequest request) {
+    return embed(request, Map.of());
+  }
+
+  /**
+   * Computes embeddings with extra headers for this call.
+   *
+   * @param request the request
+   * @param headers headers for this call only
+   * @return the answer
+   * @throws InferenceException as {@link #chat(ChatRequest)}
+   */
+  public EmbeddingResponse embed(EmbeddingRequest request, Map<String, String> headers) {
+    Request http = post(embeddingsUrl, request, headers, "application/json");
+    try (Response response = client.newCall(http).execute()) {
+      return read(response, http, EmbeddingResponse.class, "data");
+    } catch (IOException e) {
+      throw ioFailure(http, e);
+    }
+  }
+
+  /**
+   * Lists the server's models.
+   *
+   * @return the models
+   * @throws InferenceException as {@link #chat(ChatRequest)}
+   */
+  public ModelList models() {
+    Request http = builder(modelsUrl, Map.of(), "application/json").get().build();
+    try (Response response = client.newCall(http).execute()) {
+      return read(response, http, ModelList.class, null);
+    } catch (IOException e) {
+      throw ioFailure(http, e);
+    }
+  }
+
+  /**
+   * Reads one model ({@code GET models/{id}}).
+   *
+   * @param id the model id
+   * @return the model
+   * @throws InferenceException as {@link #chat(ChatRequest)}; a 404 for an unknown model
+   * @throws NullPointerException if {@code id} is null
+   */
+  public Model model(String id) {
+    Objects.requireNonNull(id, "id");
+    HttpUrl url = modelsUrl.newBuilder().addPathSegment(id).build();
+    Request http = builder(url, Map.of(), "application/json").get().build();
+    try (Response response = client.newCall(http).execute()) {
+      return read(response, http, Model.class, null);
+    } catch (IOException e) {
+      throw ioFailure(http, e);
+    }
+  }
+
+  private Request post(HttpUrl url, Object body, Map<String, String> headers, String accept) {
+    byte[] json = Json.MAPPER.writeValueAsBytes(body);
+    return builder(url, headers, accept).post(RequestBody.create(json, JSON)).build();
+  }
+
+  private Request.Builder builder(HttpUrl url, Map<String, String> headers, String accept) {
+    Request.Builder b = new Request.Builder().url(url).header("Accept", accept);
+    if (apiKey != null) {
+      b.header("Authorization", "Bearer " + apiKey);
+    }
+    extraHeaders.get().forEach(b::header);
+    headers.forEach(b::header);
+    return b;
+  }
+
+  private <T> T read(Response response, Request http, Class<T> type, @Nullable String required)
+      throws IOException {
+    String body = response.body().string();
+    if (!response.isSuccessful()) {
+      throw httpError(response, http, body);
+    }
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(body);
+    } catch (JacksonException e) {
+      throw invalid(response, http, body, "is not JSON", e);
+    }
+    if (root == null || !root.isObject()) {
+      throw invalid(response, http, body, "is not a JSON object", null);
+    }
+    if (ErrorParser.isErrorPayload(root)) {
+      throw httpError(response, http, body);
+    }
+    if (required != null && (root.get(required) == null || !root.get(required).isArray())) {
+      throw invalid(response, http, body, "has no \"" + required + "\" array", null);
+    }
+    try {
+      return Json.MAPPER.treeToValue(root, type);
+    } catch (JacksonException | IllegalArgumentException e) {
+      throw invalid(response, http, body, "is not a valid " + type.getSimpleName(), e);
+    }
+  }
+
+  private InferenceException httpError(Response response, Request http, String body) {
+    return ErrorParser.httpError(
+        http.method(),
+        http.url().encodedPath(),
+        response.code(),
+        response.header("Content-Type"),
+        body,
+        response::header,
+        apiKey,
+        clock.instant());
+  }
+
+  private static InvalidResponseException invalid(
+      Response response, Request http, String body, String what, @Nullable Throwable cause) {
+    return new InvalidResponseException(
+        http.method()
+            + " "
+            + http.url().encodedPath()
+            + ": HTTP "
+            + response.code()
+            + " body "
+            + what
+            + " (content-type "
+            + response.header("Content-Type")
+            + ", "
+            + body.length()
+            + " chars)",
+        cause);
+  }
+
+  static InferenceException ioFailure(Request http, IOException e) {
+    HttpUrl u = http.url();
+    String where =
+        http.method() + " " + u.scheme() + "://" + u.host() + ":" + u.port() + u.encodedPath();
+    boolean timeout =
+        e instanceof SocketTimeoutException
+            || (e instanceof InterruptedIOException
+                && "timeout".equals(String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT)));
+    if (timeout) {
+      return new InferenceTimeoutException(where + " timed out: " + e.getMessage(), e);
+    }
+    return new InferenceConnectionException(where + " failed: " + e, e);
+  }
+
+  @Override
+  public String toString() {
+    return "OpenAiTransport{baseUrl="
+        + baseUrlText
+        + ", apiKey="
+        + (apiKey == null ? "none" : "****")
+        + "}";
+  }
+
+  /** One stream: the OkHttp callback, the SSE listener and the caller's handle. */
+  private final class SseStream extends EventSourceListener implements Callback, StreamCall {
+    private final Call call;
+    private final Request http;
+    private final ChatStreamListener listener;
+    private final StreamAccumulator accumulator;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final CompletableFuture<ChatResponse> completion = new CompletableFuture<>();
+    private volatile boolean cancelled;
+
+    SseStream(Call call, Request http, ChatStreamListener listener) {
+      this.call = call;
+      this.http = http;
+      this.listener = listener;
+      this.accumulator = new StreamAccumulator(http.method(), http.url().encodedPath(), apiKey);
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
+      call.cancel();
+      if (finished.compareAndSet(false, true)) {
+        completion.cancel(false);
+      }
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return cancelled;
+    }
+
+    @Override
+    public CompletableFuture<ChatResponse> completion() {
+      return completion;
+    }
+
+    @Override
+    public void onFailure(Call c, IOException e) {
+      fail(ioFailure(http, e));
+    }
+
+    @Override
+    public void onResponse(Call c, Response response) {
+      try (response) {
+        if (!response.isSuccessful()) {
+          fail(httpError(response, http, response.body().string()));
+          return;
+        }
+        MediaType type = response.body().contentType();
+        boolean sse =
+            type != null && "text".equals(type.type()) && "event-stream".equals(type.subtype());
+        if (!sse) {
+          String body = response.body().string();
+          InferenceException error;
+          try {
+            JsonNode root = Json.MAPPER.readTree(body);
+            error =
+                root != null && ErrorParser.isErrorPayload(root)
+                    ? httpError(response, http, body)
+                    : invalid(response, http, body, "is not text/event-stream", null);
+          } catch (JacksonException e) {
+            error = invalid(response, http, body, "is not text/event-stream", e);
+          }
+          fail(error);
+          return;
+        }
+        EventSources.processResponse(response, this);
+      } catch (IOException e) {
+        fail(ioFailure(http, e));
+      }
+    }
+
+    @Override
+    public void onEvent(
+        EventSource source, @Nullable String id, @Nullable String type, String data) {
+      if (finished.get()) {
+        return;
+      }
+      ChatChunk chunk;
+      try {
+        chunk = accumulator.onEvent(type, data);
+      } catch (InferenceException e) {
+        call.cancel();
+        fail(e);
+        return;
+      }
+      if (chunk != null) {
+        try {
+          listener.onChunk(chunk);
+        } catch (RuntimeException e) {
+          call.cancel();
+          fail(new InferenceException("chat stream listener threw; the stream was cancelled", e));
+          return;
+        }
+      }
+      if (accumulator.isDone()) {
+        complete();
+      }
+    }
+
+    @Override
+    public void onClosed(EventSource source) {
+      if (finished.get()) {
+        return;
+      }
+      complete();
+    }
+
+    @Override
+    public void onFailure(EventSource source, @Nullable Throwable t, @Nullable Response response) {
+      if (finished.get()) {
+        return;
+      }
+      if (t instanceof IOException e) {
+        fail(ioFailure(http, e));
+      } else {
+        fail(
+            new InvalidResponseException(
+                http.method()
+                    + " "
+                    + http.url().encodedPath()
+                    + ": stream failed: unreadable event stream ("
+                    + t
+                    + ")",
+                t));
+      }
+    }
+
+    private void complete() {
+      ChatResponse response;
+      try {
+        response = accumulator.finish();
+      } catch (InferenceException e) {
+        fail(e);
+        return;
+      }
+      if (finished.compareAndSet(false, true)) {
+        try {
+          listener.onComplete(response);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "chat stream listener onComplete threw", e);
+        }
+        completion.complete(response);
+      }
+    }
+
+    private void fail(InferenceException error) {
+      if (cancelled || !finished.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        listener.onError(error);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "chat stream listener onError threw", e);
+      }
+      completion.completeExceptionally(error);
+    }
+  }
+}

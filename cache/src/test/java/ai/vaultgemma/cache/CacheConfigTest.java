@@ -126,7 +126,6 @@ class CacheConfigTest {
   }
 
   @Test
-  @SuppressWarnings("NullAway")
   void nullArguments_areNamed() {
     CacheConfig.Builder builder = CacheConfig.builder();
     assertThatThrownBy(() -> builder.name(nullOf())).hasMessage("name");

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -74,7 +75,7 @@ public final class CaffeineResponseCache<K, V> implements ResponseCache<K, V> {
   private final LongAdder sizeEvictionCount = new LongAdder();
   private final LongAdder loadTimeNanos = new LongAdder();
 
-  private volatile boolean closed;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
    * Creates the cache.
@@ -220,7 +221,7 @@ public final class CaffeineResponseCache<K, V> implements ResponseCache<K, V> {
   public CacheStats stats() {
     long entries = 0;
     long bytes = 0;
-    if (!closed) {
+    if (!closed.get()) {
       for (Map.Entry<K, V> entry : map.entrySet()) {
         entries++;
         long size = weigher.sizeBytes(entry.getKey(), entry.getValue());
@@ -260,10 +261,9 @@ public final class CaffeineResponseCache<K, V> implements ResponseCache<K, V> {
 
   @Override
   public void close() {
-    if (closed) {
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
     listeners.clear();
     // Caffeine does not call the eviction listener for explicit removals, so this is silent.
     cache.invalidateAll();
@@ -271,7 +271,7 @@ public final class CaffeineResponseCache<K, V> implements ResponseCache<K, V> {
   }
 
   private void checkOpen() {
-    if (closed) {
+    if (closed.get()) {
       throw new IllegalStateException("cache '" + name + "' is closed");
     }
   }
@@ -345,7 +345,12 @@ public final class CaffeineResponseCache<K, V> implements ResponseCache<K, V> {
 
   @Override
   public String toString() {
-    return "ResponseCache{name=" + name + ", size=" + size() + (closed ? ", closed" : "") + "}";
+    return "ResponseCache{name="
+        + name
+        + ", size="
+        + size()
+        + (closed.get() ? ", closed" : "")
+        + "}";
   }
 
   /** Expires an entry its TTL after each write; reads leave the deadline alone. */

@@ -392,6 +392,41 @@ class HttpPoolTest {
   }
 
   @Test
+  void cancellingDuringARealBackoffWakesTheWaitingCallUp() throws Exception {
+    CountDownLatch retryScheduled = new CountDownLatch(1);
+    HttpPool pool =
+        pool(
+            HttpPoolConfig.builder()
+                .retryPolicy(
+                    RetryPolicy.builder()
+                        .fullJitter(false)
+                        .backoff(RetryPolicy.Backoff.fixed(Duration.ofSeconds(20)))
+                        .build()),
+            new HttpEventListener() {
+              @Override
+              public void retryScheduled(
+                  String method,
+                  String redactedUrl,
+                  int attempt,
+                  int status,
+                  @Nullable IOException failure,
+                  Duration wait) {
+                retryScheduled.countDown();
+              }
+            });
+    server.enqueue(status(503));
+    CompletableFuture<Response> future = pool.executeAsync(get("/long-wait"));
+    assertThat(retryScheduled.await(5, TimeUnit.SECONDS)).isTrue();
+    long start = System.nanoTime();
+    future.cancel(true);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> pool.okHttpClient().dispatcher().runningCallsCount() == 0);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
   void cancellingTheAsyncFutureCancelsTheCall() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     server.setDispatcher(

@@ -247,6 +247,26 @@ abstract class AbstractSharedTierTest {
   }
 
   @Test
+  void onePurgeRunIsBoundedInStatementsAndRows() throws SQLException {
+    String prefix = newPrefix();
+    HikariDataSource ds = pool(jdbcUrl());
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    SharedTier tier =
+        SharedTier.open(ds, jdbcUrl(), config(prefix).toBuilder().purgeBatchSize(1).build(), clock);
+    toClose.add(tier);
+    for (int i = 0; i < 130; i++) {
+      tier.secondLevelStore().put("k" + i, bytes("v"), Duration.ofSeconds(1));
+    }
+    clock.advance(Duration.ofSeconds(2));
+
+    // 100 statements of one row each, then the run yields; the next run takes the rest.
+    assertThat(tier.purgeExpired()).isEqualTo(100);
+    assertThat(count(ds, "SELECT COUNT(*) FROM " + prefix + "l2_entry")).isEqualTo(30);
+    assertThat(tier.purgeExpired()).isEqualTo(30);
+    assertThat(count(ds, "SELECT COUNT(*) FROM " + prefix + "l2_entry")).isZero();
+  }
+
+  @Test
   void backgroundPurgeRemovesExpiredRows() {
     String prefix = newPrefix();
     HikariDataSource ds = pool(jdbcUrl());

@@ -3,6 +3,7 @@ package ai.vaultgemma.core.tier;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import ai.vaultgemma.cache.SecondLevelStore;
 import ai.vaultgemma.testing.PostgresExtension;
@@ -13,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -126,6 +128,47 @@ class PostgresSharedTierTest extends AbstractSharedTierTest {
       for (int i = 0; i < 10; i++) {
         assertThat(traceIds).contains("during-" + i);
       }
+    }
+  }
+
+  @Test
+  void readsAgainstASilentNetworkGiveUpAfterTheReadTimeoutAndRecover() throws Exception {
+    String prefix = newPrefix();
+    try (TcpForwarder forwarder = new TcpForwarder(postgres.host(), postgres.port())) {
+      String url = urlThrough(forwarder);
+      SharedTierConfig config =
+          config(prefix).toBuilder()
+              .readTimeout(Duration.ofMillis(300))
+              .retryInterval(Duration.ofMillis(100))
+              .build();
+      SharedTier tier = open(pool(url, Duration.ofMillis(250)), config);
+      SecondLevelStore store = tier.secondLevelStore();
+      store.put("k", "v".getBytes(UTF_8), Duration.ofMinutes(10));
+
+      // Without a network timeout the second read would wait for an answer forever; the bound
+      // here is a hang guard, far above the 300 ms read timeout, not a latency target. Both reads
+      // run on one thread so the pool hands the just-used connection back without validating it:
+      // the read itself meets the silent network, not the pool's connection check.
+      Optional<byte[]> duringStall =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(10),
+              () -> {
+                assertThat(store.get("k")).isPresent();
+                forwarder.stall();
+                return store.get("k");
+              });
+      assertThat(duringStall).isEmpty();
+      assertThat(tier.health().status()).isEqualTo("degraded");
+      assertThat(tier.health().reason())
+          .hasValueSatisfying(r -> assertThat(r).contains("get failed: PSQLException"));
+      assertThat(store.stats().errorCount()).isEqualTo(1);
+
+      forwarder.restore();
+
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(store.get("k")).isPresent());
+      assertThat(tier.health().secondLevel().degraded()).isFalse();
     }
   }
 }

@@ -30,6 +30,7 @@ final class TcpForwarder implements AutoCloseable {
             return t;
           });
   private volatile boolean cut;
+  private volatile boolean stalled;
 
   TcpForwarder(String targetHost, int targetPort) throws IOException {
     this.targetHost = targetHost;
@@ -48,8 +49,20 @@ final class TcpForwarder implements AutoCloseable {
     closeAll();
   }
 
-  /** Relays new connections again. */
+  /**
+   * Keeps every connection open but stops relaying bytes (they are discarded), like a network that
+   * silently drops packets: the client waits for answers that never come.
+   */
+  void stall() {
+    stalled = true;
+  }
+
+  /** Relays again; connections that were stalled (and so lost bytes) are closed. */
   void restore() {
+    if (stalled) {
+      stalled = false;
+      closeAll();
+    }
     cut = false;
   }
 
@@ -99,8 +112,10 @@ final class TcpForwarder implements AutoCloseable {
         OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buffer)) != -1) {
-        out.write(buffer, 0, n);
-        out.flush();
+        if (!stalled) {
+          out.write(buffer, 0, n);
+          out.flush();
+        }
       }
     } catch (IOException e) {
       // Either side closed: end the pair.

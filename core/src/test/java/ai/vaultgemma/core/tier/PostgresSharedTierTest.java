@@ -144,6 +144,10 @@ class PostgresSharedTierTest extends AbstractSharedTierTest {
       SharedTier tier = open(pool(url, Duration.ofMillis(250)), config);
       SecondLevelStore store = tier.secondLevelStore();
       store.put("k", "v".getBytes(UTF_8), Duration.ofMinutes(10));
+      assertThat(tier.inferenceLog().record(record("before-stall"))).isTrue();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> tier.inferenceLog().stats().writtenCount() == 1);
 
       // Without a network timeout the second read would wait for an answer forever; the bound
       // here is a hang guard, far above the 300 ms read timeout, not a latency target. Both reads
@@ -162,6 +166,8 @@ class PostgresSharedTierTest extends AbstractSharedTierTest {
       assertThat(tier.health().reason())
           .hasValueSatisfying(r -> assertThat(r).contains("get failed: PSQLException"));
       assertThat(store.stats().errorCount()).isEqualTo(1);
+      // The log writer meets the same silent network; its batch waits, bounded, and is retried.
+      assertThat(tier.inferenceLog().record(record("during-stall"))).isTrue();
 
       forwarder.restore();
 
@@ -169,6 +175,47 @@ class PostgresSharedTierTest extends AbstractSharedTierTest {
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(() -> assertThat(store.get("k")).isPresent());
       assertThat(tier.health().secondLevel().degraded()).isFalse();
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () -> {
+                assertThat(tier.inferenceLog().stats().writtenCount()).isEqualTo(2);
+                assertThat(tier.health().status()).isEqualTo("ok");
+              });
+    }
+  }
+
+  @Test
+  void openingWhileTheDatabaseIsDownStartsDegradedAndCreatesTheTablesWhenItReturns()
+      throws Exception {
+    String prefix = newPrefix();
+    try (TcpForwarder forwarder = new TcpForwarder(postgres.host(), postgres.port())) {
+      String url = urlThrough(forwarder);
+      forwarder.cut();
+      SharedTierConfig config =
+          config(prefix).toBuilder().retryInterval(Duration.ofMillis(100)).build();
+
+      SharedTier tier = open(pool(url, Duration.ofMillis(250)), config);
+
+      assertThat(tier.health().status()).isEqualTo("degraded");
+      assertThat(tier.health().reason())
+          .hasValueSatisfying(r -> assertThat(r).contains("schema migration failed"));
+      assertThat(tier.secondLevelStore().get("k")).isEmpty();
+      assertThat(tier.inferenceLog().record(record("while-down"))).isTrue();
+
+      forwarder.restore();
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                tier.secondLevelStore().put("k", "v".getBytes(UTF_8), Duration.ofMinutes(1));
+                assertThat(tier.secondLevelStore().get("k")).isPresent();
+                assertThat(tier.inferenceLog().stats().writtenCount()).isEqualTo(1);
+                assertThat(tier.health().status()).isEqualTo("ok");
+              });
+      assertThat(count(postgres.dataSource(), "SELECT version FROM " + prefix + "schema_version"))
+          .isEqualTo(1);
     }
   }
 }

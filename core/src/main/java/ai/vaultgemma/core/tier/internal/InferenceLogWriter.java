@@ -51,8 +51,8 @@ public final class InferenceLogWriter implements InferenceLog, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(InferenceLogWriter.class);
 
-  /** Query timeout of one batch insert. */
-  static final int BATCH_TIMEOUT_SECONDS = 10;
+  /** A batch insert may take this many read timeouts (network and query timeout). */
+  static final int BATCH_TIMEOUT_FACTOR = 10;
 
   /** How long close() waits for the writer thread to finish. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
@@ -69,6 +69,7 @@ public final class InferenceLogWriter implements InferenceLog, AutoCloseable {
   private final Duration retryInterval;
   private final @Nullable UnaryOperator<String> redactor;
   private final Availability availability;
+  private final int batchTimeoutMillis;
   private final Thread thread;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch closeSignal = new CountDownLatch(1);
@@ -97,6 +98,8 @@ public final class InferenceLogWriter implements InferenceLog, AutoCloseable {
     this.flushNanos = config.logFlushInterval().toNanos();
     this.retryInterval = config.retryInterval();
     this.redactor = config.redactor();
+    this.batchTimeoutMillis =
+        (int) Math.min(Integer.MAX_VALUE, config.readTimeout().toMillis() * BATCH_TIMEOUT_FACTOR);
     this.availability =
         new Availability("inference log " + dialect.logTable, retryInterval, System::nanoTime);
     this.thread = new Thread(this::run, "vaultgemma-inference-log-" + dialect.logTable);
@@ -248,9 +251,10 @@ public final class InferenceLogWriter implements InferenceLog, AutoCloseable {
   private void write(List<InferenceLogRecord> batch) throws SQLException {
     schema.ensure();
     try (Connection c = dataSource.getConnection()) {
+      JdbcSupport.boundNetwork(c, batchTimeoutMillis);
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement(dialect.insertLog())) {
-        ps.setQueryTimeout(BATCH_TIMEOUT_SECONDS);
+        ps.setQueryTimeout(JdbcSupport.querySeconds(batchTimeoutMillis));
         for (InferenceLogRecord r : batch) {
           bind(ps, r);
           ps.addBatch();
@@ -258,10 +262,10 @@ public final class InferenceLogWriter implements InferenceLog, AutoCloseable {
         ps.executeBatch();
         c.commit();
       } catch (SQLException | RuntimeException e) {
-        SchemaMigrator.rollbackQuietly(c, e);
+        JdbcSupport.rollbackQuietly(c, e);
         throw e;
       } finally {
-        SchemaMigrator.restoreAutoCommit(c);
+        JdbcSupport.restoreAutoCommit(c);
       }
     }
   }

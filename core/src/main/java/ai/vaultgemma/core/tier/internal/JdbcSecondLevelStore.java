@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,9 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
   private final int purgeBatchSize;
   private final int networkTimeoutMillis;
   private final int queryTimeoutSeconds;
+  private final int purgeTimeoutMillis;
+  private final long retryIntervalMillis;
+  private final @Nullable ScheduledExecutorService scheduler;
   private final Availability availability;
   private final @Nullable ScheduledFuture<?> purgeTask;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -96,7 +100,11 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
     this.purgeBatchSize = config.purgeBatchSize();
     long timeoutMillis = Math.min(Integer.MAX_VALUE, Math.max(1, config.readTimeout().toMillis()));
     this.networkTimeoutMillis = (int) timeoutMillis;
-    this.queryTimeoutSeconds = (int) Math.max(1, (timeoutMillis + 999) / 1000);
+    this.queryTimeoutSeconds = JdbcSupport.querySeconds(timeoutMillis);
+    this.purgeTimeoutMillis =
+        (int) Math.min(Integer.MAX_VALUE, timeoutMillis * InferenceLogWriter.BATCH_TIMEOUT_FACTOR);
+    this.scheduler = scheduler;
+    this.retryIntervalMillis = config.retryInterval().toMillis();
     this.availability =
         new Availability(
             "L2 store " + dialect.entryTable, config.retryInterval(), System::nanoTime);
@@ -104,6 +112,7 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
       schema.ensure();
     } catch (SQLException | RuntimeException e) {
       availability.failed("schema migration", e);
+      scheduleMigrationRetry();
     }
     if (scheduler == null) {
       this.purgeTask = null;
@@ -125,9 +134,9 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
     boolean compressed;
     int rawSize;
     try {
-      schema.ensure();
+      requireSchema();
       try (Connection c = dataSource.getConnection()) {
-        boundNetwork(c);
+        JdbcSupport.boundNetwork(c, networkTimeoutMillis);
         try (PreparedStatement ps = c.prepareStatement(dialect.selectEntry())) {
           ps.setQueryTimeout(queryTimeoutSeconds);
           ps.setString(1, key);
@@ -182,9 +191,9 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
     long ttlMillis =
         ttl.compareTo(Duration.ofMillis(MAX_TTL_MILLIS)) > 0 ? MAX_TTL_MILLIS : ttl.toMillis();
     try {
-      schema.ensure();
+      requireSchema();
       try (Connection c = dataSource.getConnection()) {
-        boundNetwork(c);
+        JdbcSupport.boundNetwork(c, networkTimeoutMillis);
         try (PreparedStatement ps = c.prepareStatement(dialect.upsertEntry())) {
           ps.setQueryTimeout(queryTimeoutSeconds);
           ps.setString(1, key);
@@ -211,9 +220,9 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
       return;
     }
     try {
-      schema.ensure();
+      requireSchema();
       try (Connection c = dataSource.getConnection()) {
-        boundNetwork(c);
+        JdbcSupport.boundNetwork(c, networkTimeoutMillis);
         try (PreparedStatement ps = c.prepareStatement(dialect.deleteEntry())) {
           ps.setQueryTimeout(queryTimeoutSeconds);
           ps.setString(1, key);
@@ -240,9 +249,11 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
     }
     long total = 0;
     try {
-      schema.ensure();
+      requireSchema();
       try (Connection c = dataSource.getConnection()) {
+        JdbcSupport.boundNetwork(c, purgeTimeoutMillis);
         try (PreparedStatement ps = c.prepareStatement(dialect.purgeExpired())) {
+          ps.setQueryTimeout(JdbcSupport.querySeconds(purgeTimeoutMillis));
           for (int i = 0; i < MAX_PURGE_BATCHES_PER_RUN; i++) {
             ps.setLong(1, clock.millis());
             ps.setInt(2, purgeBatchSize);
@@ -260,6 +271,47 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
       availability.failed("purge", e);
     }
     return total;
+  }
+
+  /**
+   * Callers never wait for a migration (it may take long on a database that just came back): until
+   * the schema is current their operations fail fast, and the scheduler retries the migration.
+   */
+  private void requireSchema() throws SQLException {
+    if (!schema.isCurrent()) {
+      if (scheduler != null) {
+        throw new SQLException(
+            "tables not created yet: the migration is retried in the background");
+      }
+      schema.ensure();
+    }
+  }
+
+  // retryMigration catches every failure itself, so the future has nothing to report.
+  @SuppressWarnings("FutureReturnValueIgnored")
+  private void scheduleMigrationRetry() {
+    ScheduledExecutorService s = scheduler;
+    if (s == null || closed.get()) {
+      return;
+    }
+    try {
+      s.schedule(this::retryMigration, retryIntervalMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // Shutting down.
+    }
+  }
+
+  private void retryMigration() {
+    if (closed.get()) {
+      return;
+    }
+    try {
+      schema.ensure();
+      availability.succeeded();
+    } catch (SQLException | RuntimeException e) {
+      availability.failed("schema migration", e);
+      scheduleMigrationRetry();
+    }
   }
 
   private void purgeQuietly() {
@@ -294,14 +346,6 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
   @Override
   public String toString() {
     return "JdbcSecondLevelStore{" + dialect + ", " + stats() + "}";
-  }
-
-  private void boundNetwork(Connection c) {
-    try {
-      c.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
-    } catch (SQLException | UnsupportedOperationException e) {
-      // Not every driver supports it (H2 runs in-process); the query timeout still applies.
-    }
   }
 
   private static void checkKey(String key) {

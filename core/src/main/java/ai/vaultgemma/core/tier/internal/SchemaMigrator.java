@@ -26,6 +26,9 @@ public final class SchemaMigrator {
 
   private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
 
+  /** Bounds a migration's socket reads, so a silent network cannot hang it. */
+  static final int NETWORK_TIMEOUT_MILLIS = 30_000;
+
   private final DataSource dataSource;
   private final Dialect dialect;
   private final Clock clock;
@@ -47,6 +50,11 @@ public final class SchemaMigrator {
   /** Returns the version this library's migrations reach. */
   public int targetVersion() {
     return dialect.migrations().size();
+  }
+
+  /** Returns whether the schema is known to be current; cheap. */
+  public boolean isCurrent() {
+    return current;
   }
 
   /**
@@ -76,6 +84,7 @@ public final class SchemaMigrator {
 
   private void migrateLocked() throws SQLException {
     try (Connection c = dataSource.getConnection()) {
+      JdbcSupport.boundNetwork(c, NETWORK_TIMEOUT_MILLIS);
       c.setAutoCommit(false);
       try {
         dialect.lockForMigration(c, dialect.prefix());
@@ -114,10 +123,10 @@ public final class SchemaMigrator {
         }
         c.commit();
       } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c, e);
+        JdbcSupport.rollbackQuietly(c, e);
         throw e;
       } finally {
-        restoreAutoCommit(c);
+        JdbcSupport.restoreAutoCommit(c);
       }
     }
   }
@@ -129,23 +138,6 @@ public final class SchemaMigrator {
         throw new SQLException("no row in " + dialect.versionTable);
       }
       return rs.getInt(1);
-    }
-  }
-
-  /** Puts a pooled connection back in auto-commit mode; a broken one is left to the pool. */
-  static void restoreAutoCommit(Connection c) {
-    try {
-      c.setAutoCommit(true);
-    } catch (SQLException e) {
-      // The connection is broken; the pool evicts it when it is closed.
-    }
-  }
-
-  static void rollbackQuietly(Connection c, Exception cause) {
-    try {
-      c.rollback();
-    } catch (SQLException e) {
-      cause.addSuppressed(e);
     }
   }
 }

@@ -483,5 +483,15 @@ abstract class AbstractSharedTierTest {
     assertThat(stats.droppedCount()).isEqualTo(50 - accepted);
     assertThat(tier.health().status()).isEqualTo("degraded");
     assertThat(tier.health().reason()).hasValueSatisfying(r -> assertThat(r).contains("failed"));
+
+    tier.close();
+
+    // Closing makes one last attempt; what could not be written is counted, not lost silently.
+    InferenceLogStats closed = tier.inferenceLog().stats();
+    assertThat(closed.writtenCount()).isZero();
+    assertThat(closed.failedCount()).isEqualTo(accepted);
+    assertThat(closed.queuedCount()).isZero();
+    assertThat(tier.inferenceLog().record(InferenceLogRecord.builder().build())).isFalse();
+    assertThat(tier.inferenceLog().stats().droppedCount()).isEqualTo(51 - accepted);
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.vaultgemma.cache.RecordingListener.Removal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -201,6 +203,30 @@ class ResponseCacheTest {
     assertThat(calls).hasValue(2);
     assertThat(after.removals).hasSize(2);
     assertThat(cache.getIfPresent("a")).isNull();
+  }
+
+  @Test
+  void listeners_runOnTheConfiguredExecutor_andNothingIsDispatchedWithoutOne() {
+    List<Runnable> queued = new ArrayList<>();
+    ResponseCache<String, String> queuedCache =
+        ResponseCache.create(
+            CacheConfig.builder().maximumEntries(2).clock(clock).executor(queued::add).build());
+    try (queuedCache) {
+      queuedCache.put("a", "1");
+      queuedCache.put("a", "2");
+      assertThat(queued).isEmpty(); // no listener: no task for the replacement
+      RecordingListener<String, String> late = new RecordingListener<>();
+      queuedCache.addListener(late);
+      queuedCache.put("a", "3");
+      queuedCache.invalidate("a");
+      assertThat(late.removals).isEmpty(); // not called inline
+      assertThat(queued).hasSize(2);
+      queued.forEach(Runnable::run);
+      assertThat(late.removals)
+          .containsExactly(
+              new Removal<>("a", "2", RemovalCause.REPLACED),
+              new Removal<>("a", "3", RemovalCause.EXPLICIT));
+    }
   }
 
   @Test

@@ -162,7 +162,8 @@ public final class HealthSnapshot {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("status", status.jsonName());
     root.put("version", version);
-    root.putArray("reasons").addAll(reasons.stream().map(root::textNode).toList());
+    tools.jackson.databind.node.ArrayNode reasonArray = root.putArray("reasons");
+    reasons.forEach(reasonArray::add);
     ObjectNode pools = root.putObject("pools");
 
     ObjectNode db = pools.putObject("db_pool");

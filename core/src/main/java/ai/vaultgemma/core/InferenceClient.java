@@ -101,6 +101,7 @@ import org.jspecify.annotations.Nullable;
  * #newBuilder()} does not own the parts it shares: closing it closes nothing shared, and its parent
  * should be closed last.
  */
+@SuppressWarnings("try") // trace scopes are opened for their MDC side effect
 public final class InferenceClient implements AutoCloseable {
 
   /** Environment variable for the server's base URL. */
@@ -386,22 +387,23 @@ public final class InferenceClient implements AutoCloseable {
         return CompletableFuture.completedFuture(hit);
       }
       CompletableFuture<ChatResponse> result = new CompletableFuture<>();
-      resolve(call, true)
-          .whenComplete(
-              (answer, error) -> {
-                try (TraceScope ignored = call.trace.makeCurrent()) {
-                  if (error == null) {
-                    call.finish(answer, null);
-                    result.complete(answer.response);
-                  } else {
-                    InferenceException failure = unwrap(error);
-                    call.finish(null, failure);
-                    result.completeExceptionally(failure);
-                  }
-                } finally {
-                  tracker.exit();
-                }
-              });
+      CompletableFuture<?> unused =
+          resolve(call, true)
+              .whenComplete(
+                  (answer, error) -> {
+                    try (TraceScope ignored = call.trace.makeCurrent()) {
+                      if (error == null) {
+                        call.finish(answer, null);
+                        result.complete(answer.response);
+                      } else {
+                        InferenceException failure = unwrap(error);
+                        call.finish(null, failure);
+                        result.completeExceptionally(failure);
+                      }
+                    } finally {
+                      tracker.exit();
+                    }
+                  });
       return result;
     } catch (RuntimeException e) {
       tracker.exit();
@@ -487,7 +489,7 @@ public final class InferenceClient implements AutoCloseable {
                 }
               },
               traceHeaders(call.trace));
-      stream.completion().whenComplete((r, e) -> exit.run());
+      CompletableFuture<?> unused = stream.completion().whenComplete((r, e) -> exit.run());
       return new StreamHandle(stream);
     } catch (RuntimeException e) {
       exit.run();
@@ -948,20 +950,21 @@ public final class InferenceClient implements AutoCloseable {
       return existing;
     }
     // Between our L1 miss and winning the slot, another call may have stored the answer and left.
-    CachedValue<ChatResponse> late = parts.chatCache.getIfPresent(call.key);
+    CachedValue<ChatResponse> late = parts.chatCache.peek(call.key);
     CompletableFuture<Answer> work =
         late != null
             ? CompletableFuture.completedFuture(new Answer(late.value(), CacheLevel.L1))
             : fetch(call, async);
-    work.whenComplete(
-        (answer, error) -> {
-          inFlight.remove(call.key, mine);
-          if (error == null) {
-            mine.complete(answer);
-          } else {
-            mine.completeExceptionally(error);
-          }
-        });
+    CompletableFuture<?> unused =
+        work.whenComplete(
+            (answer, error) -> {
+              inFlight.remove(call.key, mine);
+              if (error == null) {
+                mine.complete(answer);
+              } else {
+                mine.completeExceptionally(error);
+              }
+            });
     return mine;
   }
 

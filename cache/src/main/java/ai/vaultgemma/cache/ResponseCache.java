@@ -68,6 +68,17 @@ public interface ResponseCache<K, V> extends AutoCloseable {
   @Nullable V getIfPresent(K key);
 
   /**
+   * Returns the live value for a key without counting a hit or a miss and without touching the
+   * eviction policy: for a second look on a path that has already counted its lookup.
+   *
+   * @param key the key
+   * @return the value, or {@code null} if absent or expired
+   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalStateException if the cache is closed
+   */
+  @Nullable V peek(K key);
+
+  /**
    * Returns the live value for a key, loading and storing it (with the default TTL) when absent.
    * Concurrent callers for the same key wait for one load and share its result. A loader that
    * throws, or returns null, caches nothing: its exception reaches this caller (and those waiting

@@ -136,6 +136,13 @@ public final class CaffeineResponseCache<K, V> implements ResponseCache<K, V> {
   }
 
   @Override
+  public @Nullable V peek(K key) {
+    requireNonNull(key, "key");
+    checkOpen();
+    return cache.policy().getIfPresentQuietly(key);
+  }
+
+  @Override
   public V get(K key, Function<? super K, ? extends V> loader) {
     requireNonNull(key, "key");
     requireNonNull(loader, "loader");

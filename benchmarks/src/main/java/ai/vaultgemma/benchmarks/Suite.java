@@ -1,5 +1,6 @@
 package ai.vaultgemma.benchmarks;
 
+import ai.vaultgemma.benchmarks.cache.HitRateSimulation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,10 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -23,6 +22,8 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Runs the whole JMH suite with settings sized for a 2-core machine and writes {@code jmh.json}
@@ -97,8 +98,50 @@ public final class Suite {
     if (!bars.isEmpty()) {
       Charts.barChart(out.resolve("speedups.png"), "Speed-up: ours against the baseline", bars);
     }
+    String traces = System.getenv("VAULTGEMMA_TRACES_DIR");
+    if (traces != null && !traces.isBlank()) {
+      Path hitRates = out.resolve("hitrate.json");
+      HitRateSimulation.main(new String[] {traces, hitRates.toString()});
+      hitRateCharts(hitRates, out);
+    } else {
+      System.out.println(
+          "Hit-rate simulation NOT run: set VAULTGEMMA_TRACES_DIR to the folder holding"
+              + " web12.trace.xz and scarab-recs.trace.xz (see README).");
+    }
     System.out.println(table);
     System.out.println("Wrote " + json + ", " + out.resolve("results.md") + " and charts.");
+  }
+
+  /** Draws one hit-rate chart per trace from the simulation's JSON. */
+  static void hitRateCharts(Path hitRates, Path out) throws IOException {
+    JsonNode root = new ObjectMapper().readTree(hitRates.toFile());
+    for (JsonNode trace : root.get("traces")) {
+      List<String> capacities = new ArrayList<>();
+      List<JsonNode> points = new ArrayList<>();
+      trace.get("points").forEach(points::add);
+      double[] ours = new double[points.size()];
+      double[] caffeine = new double[points.size()];
+      double[] lru = new double[points.size()];
+      double[] opt = new double[points.size()];
+      for (int i = 0; i < points.size(); i++) {
+        JsonNode p = points.get(i);
+        capacities.add(p.get("capacity").asString());
+        ours[i] = p.get("ours").asDouble();
+        caffeine[i] = p.get("caffeine_async").asDouble();
+        lru[i] = p.get("lru").asDouble();
+        opt[i] = p.get("opt").asDouble();
+      }
+      String name = trace.get("name").asString();
+      Charts.lineChart(
+          out.resolve("hitrate-" + name + ".png"),
+          "Hit rate on the " + name + " trace (" + trace.get("accesses").asLong() + " accesses)",
+          capacities,
+          List.of(
+              new Charts.Series("optimal (Belady)", opt),
+              new Charts.Series("VaultGemma cache", ours),
+              new Charts.Series("raw Caffeine", caffeine),
+              new Charts.Series("exact LRU (seed)", lru)));
+    }
   }
 
   private static boolean profile(String name) {
@@ -171,48 +214,80 @@ public final class Suite {
   record Ratio(String label, String ours, String baseline, double factor) {}
 
   /**
-   * The pairs the README reports. Each names ours and its baseline by a regular expression over
-   * {@link Row#key()}; the same params and thread count are paired.
+   * The pairs the README reports: ours against its baseline, each found by a regular expression
+   * over {@link Row#key()} ({@code Class.method[params]@threads}). "Faster" is the baseline's time
+   * per operation divided by ours, so below 1 means ours is slower.
    */
   static final class Comparisons {
-    private static final Map<String, String[]> PAIRS = new LinkedHashMap<>();
-
-    static {
-      PAIRS.put(
-          "SHA-256: reused digest vs new digest",
-          new String[] {"Sha256Benchmark\\.reusedDigest", "Sha256Benchmark\\.freshDigest"});
-    }
+    private static final String[][] PAIRS = {
+      // label, ours, baseline
+      {
+        "cache get-hit 1t: ours vs raw Caffeine",
+        "getHit1\\[impl=ours\\]",
+        "getHit1\\[impl=caffeine\\]"
+      },
+      {
+        "cache get-hit 2t: ours vs raw Caffeine",
+        "getHit2\\[impl=ours\\]",
+        "getHit2\\[impl=caffeine\\]"
+      },
+      {"cache put 1t: ours vs raw Caffeine", "put1\\[impl=ours\\]", "put1\\[impl=caffeine\\]"},
+      {
+        "cache 80/20 2t: ours vs raw Caffeine",
+        "readWrite2\\[impl=ours\\]",
+        "readWrite2\\[impl=caffeine\\]"
+      },
+      {
+        "cache 80/20 2t: ours vs synchronized LRU",
+        "readWrite2\\[impl=ours\\]",
+        "readWrite2\\[impl=lru\\]"
+      },
+      {"DB SELECT 1: ours vs new connection per query", "select1_ours", "select1_driverManager"},
+      {"DB SELECT 1: ours vs raw HikariCP", "select1_ours", "select1_hikari"},
+      {"DB lookup: ours vs new connection per query", "lookup_ours", "lookup_driverManager"},
+      {"DB lookup: ours vs raw HikariCP", "lookup_ours", "lookup_hikari"},
+      {"HTTP plain: pooled vs new connection", "plainPooledOurs", "plainNewConnection"},
+      {"HTTP TLS: pooled vs new connection", "tlsPooledOurs", "tlsNewConnection"},
+      {"HTTP plain: ours vs bare OkHttp", "plainPooledOurs", "plainPooledBareOkHttp"},
+      {
+        "log inference event: ours vs raw SLF4J fluent",
+        "ours\\[caller=false\\]",
+        "rawFluent\\[caller=false\\]"
+      },
+      {
+        "log disabled: ours vs raw SLF4J fluent",
+        "oursDisabled\\[caller=false\\]",
+        "rawFluentDisabled\\[caller=false\\]"
+      },
+      {"inference log: batched vs one insert per row", "batchedWriter", "singleRowInserts"},
+      {"facade chat: cache hit vs miss (loopback)", "ours_cacheHit", "ours_miss"},
+      {"facade miss vs openai-java", "ours_miss", "baseline_openaiJava"},
+      {"facade miss vs LangChain4j", "ours_miss", "baseline_langchain4j"},
+      {"facade miss vs bare OkHttp", "ours_miss", "baseline_bareOkHttp"},
+    };
 
     private Comparisons() {}
 
     static List<Ratio> ratios(List<Row> rows) {
       List<Ratio> ratios = new ArrayList<>();
-      for (Map.Entry<String, String[]> pair : PAIRS.entrySet()) {
-        Pattern ours = Pattern.compile(pair.getValue()[0]);
-        Pattern base = Pattern.compile(pair.getValue()[1]);
-        for (Row o : rows) {
-          if (!ours.matcher(o.benchmark()).find()) {
-            continue;
-          }
-          Optional<Row> b =
-              rows.stream()
-                  .filter(r -> base.matcher(r.benchmark()).find())
-                  .filter(r -> r.params().equals(o.params()) && r.threads() == o.threads())
-                  .findFirst();
-          if (b.isPresent()) {
-            String suffix =
-                (o.params().isEmpty() ? "" : " " + o.params())
-                    + (o.threads() > 1 ? " " + o.threads() + "t" : "");
-            ratios.add(
-                new Ratio(
-                    pair.getKey() + suffix,
-                    o.key(),
-                    b.get().key(),
-                    b.get().nanosPerOp() / o.nanosPerOp()));
-          }
+      for (String[] pair : PAIRS) {
+        Optional<Row> ours = find(rows, pair[1]);
+        Optional<Row> base = find(rows, pair[2]);
+        if (ours.isPresent() && base.isPresent()) {
+          ratios.add(
+              new Ratio(
+                  pair[0],
+                  ours.get().key(),
+                  base.get().key(),
+                  base.get().nanosPerOp() / ours.get().nanosPerOp()));
         }
       }
       return ratios;
+    }
+
+    private static Optional<Row> find(List<Row> rows, String regex) {
+      Pattern p = Pattern.compile("\\." + regex + "(\\[|@)");
+      return rows.stream().filter(r -> p.matcher(r.key()).find()).findFirst();
     }
   }
 

@@ -28,7 +28,7 @@ final class CapturedLog {
   }
 
   static CapturedLog json() {
-    return new CapturedLog(LogOutput.defaults());
+    return new CapturedLog(LogOutput.builder().includeCaller(true).build());
   }
 
   StructuredLogger logger() {

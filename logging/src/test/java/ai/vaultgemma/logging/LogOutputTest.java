@@ -20,9 +20,21 @@ class LogOutputTest {
     assertThat(output.level()).isEqualTo(LogOutput.Level.INFO);
     assertThat(output.format()).isEqualTo(LogOutput.Format.JSON);
     assertThat(output.timeFormat()).isEqualTo(LogOutput.TimeFormat.RFC3339);
-    assertThat(output.includeCaller()).isTrue();
+    assertThat(output.includeCaller()).isFalse();
     assertThat(output.warnings()).isEmpty();
     assertThat(env(Map.of("LOG_LEVEL", "  ", "LOG_FORMAT", "")).warnings()).isEmpty();
+  }
+
+  @Test
+  void logCaller_validAndInvalidValues() {
+    assertThat(env(Map.of("LOG_CALLER", "true")).includeCaller()).isTrue();
+    assertThat(env(Map.of("LOG_CALLER", " FALSE ")).includeCaller()).isFalse();
+    LogOutput bad = env(Map.of("LOG_CALLER", "yes"));
+    assertThat(bad.includeCaller()).isFalse();
+    assertThat(bad.warnings())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("LOG_CALLER")
+        .contains("\"yes\"");
   }
 
   @Test

@@ -154,6 +154,7 @@ class LogbackEnvConfiguratorTest {
   @Test
   void logFormat_console_writesReadableLines() {
     env.put("LOG_FORMAT", "console");
+    env.put("LOG_CALLER", "true");
     configure();
     logger().inference("vaultgemma-1b", "chat", 42, 180, false, "u 7");
     logger().info("two\nlines");
@@ -222,6 +223,7 @@ class LogbackEnvConfiguratorTest {
   void logTimeFormat_unix_inConsole() {
     env.put("LOG_TIME_FORMAT", "unix");
     env.put("LOG_FORMAT", "console");
+    env.put("LOG_CALLER", "true");
     configure();
     logger().info("shown");
 

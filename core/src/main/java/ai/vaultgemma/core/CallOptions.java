@@ -1,0 +1,208 @@
+package ai.vaultgemma.core;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Per-call cache control: skip the cache read, skip the cache write, override the TTL, or set the
+ * cache scope (tenant isolation) for one call.
+ *
+ * <p>Immutable and thread-safe; build once and reuse. {@link #defaults()} reads and writes the
+ * cache with the client's TTL and scope.
+ *
+ * <pre>{@code
+ * CallOptions fresh = CallOptions.builder().skipCacheRead(true).build();   // always ask the server
+ * CallOptions tenant = CallOptions.builder().scope("tenant-42").ttl(Duration.ofMinutes(5)).build();
+ * ChatResponse answer = client.chat(request, tenant);
+ * }</pre>
+ */
+public final class CallOptions {
+
+  /** The longest TTL a call may ask for: one year, as {@code CacheConfig} allows. */
+  public static final Duration MAXIMUM_TTL = Duration.ofDays(365);
+
+  /** The longest scope, in characters. */
+  public static final int MAXIMUM_SCOPE_LENGTH = 200;
+
+  private static final CallOptions DEFAULTS = new Builder().build();
+
+  private final boolean skipCacheRead;
+  private final boolean skipCacheWrite;
+  private final @Nullable Duration ttl;
+  private final @Nullable String scope;
+
+  private CallOptions(Builder b) {
+    this.skipCacheRead = b.skipCacheRead;
+    this.skipCacheWrite = b.skipCacheWrite;
+    this.ttl = b.ttl;
+    this.scope = b.scope;
+  }
+
+  /**
+   * Returns the options that read and write the cache with the client's TTL and scope.
+   *
+   * @return the default options
+   */
+  public static CallOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Returns a new builder with the defaults.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder that starts from these options.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.skipCacheRead = skipCacheRead;
+    b.skipCacheWrite = skipCacheWrite;
+    b.ttl = ttl;
+    b.scope = scope;
+    return b;
+  }
+
+  /** Returns true if this call ignores cached answers and always asks the server. */
+  public boolean skipCacheRead() {
+    return skipCacheRead;
+  }
+
+  /** Returns true if this call's answer is not stored in the cache. */
+  public boolean skipCacheWrite() {
+    return skipCacheWrite;
+  }
+
+  /** Returns the TTL for this call's cached answer, when it overrides the cache's default. */
+  public Optional<Duration> ttl() {
+    return Optional.ofNullable(ttl);
+  }
+
+  /** Returns this call's cache scope, when it overrides the client's. */
+  public Optional<String> scope() {
+    return Optional.ofNullable(scope);
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof CallOptions other
+        && skipCacheRead == other.skipCacheRead
+        && skipCacheWrite == other.skipCacheWrite
+        && Objects.equals(ttl, other.ttl)
+        && Objects.equals(scope, other.scope);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(skipCacheRead, skipCacheWrite, ttl, scope);
+  }
+
+  @Override
+  public String toString() {
+    return "CallOptions{skipCacheRead="
+        + skipCacheRead
+        + ", skipCacheWrite="
+        + skipCacheWrite
+        + (ttl == null ? "" : ", ttl=" + ttl)
+        + (scope == null ? "" : ", scope=" + scope)
+        + "}";
+  }
+
+  /** Builds {@link CallOptions}. Not thread-safe. */
+  public static final class Builder {
+    private boolean skipCacheRead;
+    private boolean skipCacheWrite;
+    private @Nullable Duration ttl;
+    private @Nullable String scope;
+
+    private Builder() {}
+
+    /**
+     * Sets whether this call ignores cached answers (default false). A fresh answer is still stored
+     * unless {@link #skipCacheWrite(boolean)} is set too.
+     *
+     * @param skip true to always ask the server
+     * @return this builder
+     */
+    public Builder skipCacheRead(boolean skip) {
+      this.skipCacheRead = skip;
+      return this;
+    }
+
+    /**
+     * Sets whether this call's answer is kept out of the cache (default false).
+     *
+     * @param skip true to not store the answer
+     * @return this builder
+     */
+    public Builder skipCacheWrite(boolean skip) {
+      this.skipCacheWrite = skip;
+      return this;
+    }
+
+    /**
+     * Sets the TTL of this call's cached answer, overriding the cache's default TTL.
+     *
+     * @param ttl how long the answer stays cached
+     * @return this builder
+     * @throws IllegalArgumentException if {@code ttl} is zero, negative or over one year
+     * @throws NullPointerException if {@code ttl} is null
+     */
+    public Builder ttl(Duration ttl) {
+      Objects.requireNonNull(ttl, "ttl");
+      if (ttl.isZero() || ttl.isNegative() || ttl.compareTo(MAXIMUM_TTL) > 0) {
+        throw new IllegalArgumentException(
+            "ttl must be > 0 and <= " + MAXIMUM_TTL + " but was " + ttl);
+      }
+      this.ttl = ttl;
+      return this;
+    }
+
+    /**
+     * Sets this call's cache scope. Answers cached under one scope are never served to another, so
+     * a scope per tenant keeps tenants apart.
+     *
+     * @param scope the scope, such as a tenant id
+     * @return this builder
+     * @throws IllegalArgumentException if {@code scope} is blank or longer than {@value
+     *     #MAXIMUM_SCOPE_LENGTH} characters
+     * @throws NullPointerException if {@code scope} is null
+     */
+    public Builder scope(String scope) {
+      this.scope = checkScope("scope", scope);
+      return this;
+    }
+
+    /**
+     * Builds the options.
+     *
+     * @return the options
+     */
+    public CallOptions build() {
+      return new CallOptions(this);
+    }
+  }
+
+  static String checkScope(String field, String scope) {
+    Objects.requireNonNull(scope, field);
+    if (scope.isBlank() || scope.length() > MAXIMUM_SCOPE_LENGTH) {
+      throw new IllegalArgumentException(
+          field
+              + " must be non-blank and at most "
+              + MAXIMUM_SCOPE_LENGTH
+              + " characters but was \""
+              + (scope.length() > 40 ? scope.substring(0, 40) + "…" : scope)
+              + "\"");
+    }
+    return scope;
+  }
+}

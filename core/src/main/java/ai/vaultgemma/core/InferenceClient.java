@@ -1,0 +1,1558 @@
+package ai.vaultgemma.core;
+
+import ai.vaultgemma.cache.CacheConfig;
+import ai.vaultgemma.cache.CacheStats;
+import ai.vaultgemma.cache.ResponseCache;
+import ai.vaultgemma.core.internal.CachedValue;
+import ai.vaultgemma.core.internal.CallTracker;
+import ai.vaultgemma.core.internal.CanonicalKeys;
+import ai.vaultgemma.core.internal.Json;
+import ai.vaultgemma.core.internal.OpenAiTransport;
+import ai.vaultgemma.core.internal.Replay;
+import ai.vaultgemma.core.internal.StreamCall;
+import ai.vaultgemma.core.tier.CacheLevel;
+import ai.vaultgemma.core.tier.InferenceLog;
+import ai.vaultgemma.core.tier.InferenceLogRecord;
+import ai.vaultgemma.core.tier.SharedTier;
+import ai.vaultgemma.core.tier.SharedTierConfig;
+import ai.vaultgemma.core.tier.SharedTierHealth;
+import ai.vaultgemma.logging.InferenceEvent;
+import ai.vaultgemma.logging.StructuredLogger;
+import ai.vaultgemma.logging.TraceContext;
+import ai.vaultgemma.logging.TraceScope;
+import ai.vaultgemma.pool.DbHealth;
+import ai.vaultgemma.pool.DbPool;
+import ai.vaultgemma.pool.DbPoolConfig;
+import ai.vaultgemma.pool.DbPoolStats;
+import ai.vaultgemma.pool.HttpEventListener;
+import ai.vaultgemma.pool.HttpPool;
+import ai.vaultgemma.pool.HttpPoolConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.SubmissionPublisher;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The facade: calls an OpenAI-compatible inference server (VaultGemma LocalAI, LocalAI, vLLM,
+ * Ollama, llama.cpp server, OpenAI, ...) through a response cache, a pooled HTTP client, an
+ * optional PostgreSQL pool with a shared cache tier, and structured logging.
+ *
+ * <pre>{@code
+ * try (InferenceClient client = InferenceClient.builder()
+ *     .baseUrl("http://localhost:8080/v1")
+ *     .apiKey(System.getenv("INFERENCE_API_KEY"))   // never logged, never in toString()
+ *     .build()) {
+ *   ChatResponse answer = client.chat(ChatRequest.builder()
+ *       .model("vaultgemma-1b")
+ *       .message(ChatMessage.user("Summarise our Q3 numbers"))
+ *       .build());
+ *   System.out.println(answer.text());
+ *   System.out.println(client.health().toJson());
+ * }
+ * }</pre>
+ *
+ * <h2>Clients should be shared</h2>
+ *
+ * <p>A client is thread-safe and holds pools, caches and threads: build one per inference server
+ * and share it. For a variant (another scope or base URL) use {@link #newBuilder()}, which shares
+ * the HTTP pool, DB pool, shared tier and both caches with this client.
+ *
+ * <h2>What one call does</h2>
+ *
+ * <ol>
+ *   <li>Validates the request ({@link IllegalArgumentException} naming the field and value).
+ *   <li>Opens a trace span: a child of the caller's (MDC) span, or a new trace. The W3C {@code
+ *       traceparent} header goes to the server.
+ *   <li>Computes the cache key: SHA-256 over the canonical request, the base URL and the scope.
+ *   <li>Looks in the in-memory cache (L1), then the shared tier (L2) when configured; an L2 hit
+ *       fills L1. Identical calls already in flight are joined, not repeated.
+ *   <li>On a miss, calls the server through the HTTP pool (retries with backoff, Retry-After).
+ *   <li>Stores the answer (never an error) in L1 and L2, logs one {@code inference} event and, with
+ *       a shared tier, one inference log row.
+ * </ol>
+ *
+ * <h2>Closing</h2>
+ *
+ * <p>{@link #close()} stops new calls ({@link IllegalStateException}), waits up to the shutdown
+ * timeout for calls in flight, then closes the parts this client created. A client made by {@link
+ * #newBuilder()} does not own the parts it shares: closing it closes nothing shared, and its parent
+ * should be closed last.
+ */
+@SuppressWarnings("try") // trace scopes are opened for their MDC side effect
+public final class InferenceClient implements AutoCloseable {
+
+  /** Environment variable for the server's base URL. */
+  public static final String ENV_BASE_URL = "INFERENCE_BASE_URL";
+
+  /** Environment variable for the API key (never echoed in any message). */
+  public static final String ENV_API_KEY = "INFERENCE_API_KEY";
+
+  /** Environment variable for the inference cache's capacity in entries. */
+  public static final String ENV_CACHE_CAPACITY = "INFERENCE_CACHE_CAPACITY";
+
+  /** Environment variable for the inference cache's TTL in whole hours. */
+  public static final String ENV_CACHE_TTL_HOURS = "INFERENCE_CACHE_TTL_HOURS";
+
+  /** Environment variable for the PostgreSQL DSN (libpq URL or JDBC URL). */
+  public static final String ENV_POSTGRES_DSN = DbPoolConfig.ENV_DSN;
+
+  /** Environment variable that turns the shared tier off although a DSN is set ({@code off}). */
+  public static final String ENV_SHARED_TIER = "VAULTGEMMA_SHARED_TIER";
+
+  /** The base URL {@link #fromEnv()} uses when {@value #ENV_BASE_URL} is unset: LocalAI's. */
+  public static final String DEFAULT_BASE_URL = "http://localhost:8080/v1";
+
+  /** The cache scope of a client that sets none. */
+  public static final String DEFAULT_SCOPE = "default";
+
+  /** How long {@link #close()} waits for calls in flight by default: 30 seconds. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final String VERSION = readVersion();
+
+  private final Parts parts;
+  private final OpenAiTransport transport;
+  private final String baseUrl;
+  private final @Nullable String apiKey;
+  private final String scope;
+  private final StructuredLogger logger;
+  private final Duration shutdownTimeout;
+  private final Clock clock;
+  private final CallTracker tracker = new CallTracker("InferenceClient");
+  private final ConcurrentHashMap<String, CompletableFuture<Answer>> inFlight =
+      new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final LongAdder calls = new LongAdder();
+  private final LongAdder l1Hits = new LongAdder();
+  private final LongAdder l2Hits = new LongAdder();
+  private final LongAdder coalesced = new LongAdder();
+  private final LongAdder backendCalls = new LongAdder();
+  private final LongAdder failures = new LongAdder();
+
+  private InferenceClient(Builder b, Parts parts) {
+    this.parts = parts;
+    this.baseUrl = Objects.requireNonNull(b.baseUrl);
+    this.apiKey = b.apiKey;
+    this.scope = b.scope;
+    this.logger = b.logger;
+    this.shutdownTimeout = b.shutdownTimeout;
+    this.clock = b.clock;
+    this.transport =
+        new OpenAiTransport(
+            parts.http.okHttpClient(),
+            parts.http.streamingClient(),
+            baseUrl,
+            apiKey,
+            InferenceClient::currentTraceHeaders,
+            clock);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Construction
+
+  /**
+   * Returns a builder with the defaults: the inference and embeddings cache presets, the default
+   * HTTP pool, no DB pool and no shared tier. A base URL is required.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds a client from the process environment: {@value #ENV_BASE_URL} (default {@value
+   * #DEFAULT_BASE_URL}), {@value #ENV_API_KEY}, {@value #ENV_CACHE_CAPACITY}, {@value
+   * #ENV_CACHE_TTL_HOURS}, {@code HTTP_MAX_IDLE_CONNS}, {@code HTTP_TIMEOUT_SECONDS}, and with
+   * {@code POSTGRES_DSN} a DB pool ({@code DB_MAX_OPEN_CONNS}, {@code DB_MAX_IDLE_CONNS}) and the
+   * shared tier (unless {@value #ENV_SHARED_TIER} is {@code off}). {@code LOG_LEVEL}, {@code
+   * LOG_FORMAT} and {@code LOG_TIME_FORMAT} are read by the logging module when logback is present.
+   *
+   * @return the client
+   * @throws IllegalArgumentException if a variable is malformed; the message names the variable and
+   *     the value it got (a secret's value is never shown)
+   */
+  public static InferenceClient fromEnv() {
+    return fromEnv(System::getenv);
+  }
+
+  /**
+   * Builds a client from the given environment; see {@link #fromEnv()}.
+   *
+   * @param env looks a variable up; returns null when it is unset
+   * @return the client
+   * @throws IllegalArgumentException if a variable is malformed
+   * @throws NullPointerException if {@code env} is null
+   */
+  public static InferenceClient fromEnv(Function<String, @Nullable String> env) {
+    return builderFromEnv(env).build();
+  }
+
+  /**
+   * Returns a builder filled from the given environment, to adjust before building; see {@link
+   * #fromEnv()}.
+   *
+   * @param env looks a variable up; returns null when it is unset
+   * @return the builder
+   * @throws IllegalArgumentException if a variable is malformed
+   * @throws NullPointerException if {@code env} is null
+   */
+  public static Builder builderFromEnv(Function<String, @Nullable String> env) {
+    Objects.requireNonNull(env, "env");
+    Builder b = builder();
+    String url = env.apply(ENV_BASE_URL);
+    if (url == null || url.isBlank()) {
+      b.baseUrl(DEFAULT_BASE_URL);
+    } else {
+      try {
+        b.baseUrl(url);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            ENV_BASE_URL + " must be an http(s) URL but was \"" + url + "\"", e);
+      }
+    }
+    String key = env.apply(ENV_API_KEY);
+    if (key != null) {
+      if (key.isBlank()) {
+        throw new IllegalArgumentException(ENV_API_KEY + " is set but blank (value hidden)");
+      }
+      b.apiKey(key);
+    }
+    String capacity = env.apply(ENV_CACHE_CAPACITY);
+    String ttlHours = env.apply(ENV_CACHE_TTL_HOURS);
+    if (capacity != null || ttlHours != null) {
+      CacheConfig.Builder cache = CacheConfig.inference().toBuilder();
+      if (capacity != null) {
+        cache.maximumEntries(positive(ENV_CACHE_CAPACITY, capacity, Integer.MAX_VALUE));
+      }
+      if (ttlHours != null) {
+        cache.defaultTtl(Duration.ofHours(positive(ENV_CACHE_TTL_HOURS, ttlHours, 24L * 365)));
+      }
+      b.inferenceCache(cache.build());
+    }
+    b.httpPool(HttpPoolConfig.fromEnv(env));
+    String dsn = env.apply(ENV_POSTGRES_DSN);
+    if (dsn != null && !dsn.isBlank()) {
+      b.dbPool(DbPoolConfig.fromEnv(env).toBuilder().failFast(false).build());
+      String tier = env.apply(ENV_SHARED_TIER);
+      if (tier == null || tier.isBlank() || tier.equalsIgnoreCase("on")) {
+        b.sharedTier(SharedTierConfig.defaults());
+      } else if (!tier.equalsIgnoreCase("off")) {
+        throw new IllegalArgumentException(
+            ENV_SHARED_TIER + " must be on or off but was \"" + tier + "\"");
+      }
+    }
+    return b;
+  }
+
+  private static long positive(String name, String value, long max) {
+    long parsed;
+    try {
+      parsed = Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          name + " must be a positive integer but was \"" + value + "\"", e);
+    }
+    if (parsed <= 0 || parsed > max) {
+      throw new IllegalArgumentException(
+          name + " must be a positive integer up to " + max + " but was \"" + value + "\"");
+    }
+    return parsed;
+  }
+
+  /**
+   * Returns a builder for a client that shares this client's HTTP pool, DB pool, shared tier and
+   * caches, and starts with its base URL, API key, scope, logger and timeouts. Setting a part's
+   * configuration on the builder gives the new client a part of its own instead.
+   *
+   * @return a new builder
+   */
+  public Builder newBuilder() {
+    Builder b = new Builder();
+    b.baseUrl = baseUrl;
+    b.apiKey = apiKey;
+    b.scope = scope;
+    b.logger = logger;
+    b.shutdownTimeout = shutdownTimeout;
+    b.clock = clock;
+    b.shared = parts;
+    return b;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Chat
+
+  /**
+   * Sends a chat completion and waits for the answer, using the cache.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws InferenceException if the server fails, times out, or answers with something that is
+   *     not a chat completion (see its subtypes)
+   * @throws IllegalStateException if the client is closed
+   * @throws NullPointerException if {@code request} is null
+   */
+  public ChatResponse chat(ChatRequest request) {
+    return chat(request, CallOptions.defaults());
+  }
+
+  /**
+   * Sends a chat completion with per-call cache options and waits for the answer.
+   *
+   * @param request the request
+   * @param options cache control for this call
+   * @return the answer
+   * @throws InferenceException if the call fails
+   * @throws IllegalStateException if the client is closed
+   * @throws NullPointerException if an argument is null
+   */
+  public ChatResponse chat(ChatRequest request, CallOptions options) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(options, "options");
+    tracker.enter();
+    try (TraceScope span = TraceScope.open()) {
+      Call call = new Call(request, options, span.context(), false);
+      ChatResponse hit = call.l1();
+      if (hit != null) {
+        return hit;
+      }
+      try {
+        Answer answer = resolve(call, false).join();
+        call.finish(answer, null);
+        return answer.response;
+      } catch (CompletionException | CancellationException e) {
+        InferenceException failure = unwrap(e);
+        call.finish(null, failure);
+        throw failure;
+      }
+    } finally {
+      tracker.exit();
+    }
+  }
+
+  /**
+   * Sends a chat completion without blocking. Cache hits complete at once; misses complete on an
+   * HTTP thread. Cancelling the future does not abort a backend call that identical calls share.
+   *
+   * @param request the request
+   * @return the future answer; completes exceptionally with an {@link InferenceException}
+   * @throws IllegalStateException if the client is closed
+   * @throws NullPointerException if {@code request} is null
+   */
+  public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
+    return chatAsync(request, CallOptions.defaults());
+  }
+
+  /**
+   * Sends a chat completion with per-call cache options without blocking.
+   *
+   * @param request the request
+   * @param options cache control for this call
+   * @return the future answer; completes exceptionally with an {@link InferenceException}
+   * @throws IllegalStateException if the client is closed
+   * @throws NullPointerException if an argument is null
+   */
+  public CompletableFuture<ChatResponse> chatAsync(ChatRequest request, CallOptions options) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(options, "options");
+    tracker.enter();
+    try (TraceScope span = TraceScope.open()) {
+      Call call = new Call(request, options, span.context(), false);
+      ChatResponse hit = call.l1();
+      if (hit != null) {
+        tracker.exit();
+        return CompletableFuture.completedFuture(hit);
+      }
+      CompletableFuture<ChatResponse> result = new CompletableFuture<>();
+      CompletableFuture<?> unused =
+          resolve(call, true)
+              .whenComplete(
+                  (answer, error) -> {
+                    try (TraceScope ignored = call.trace.makeCurrent()) {
+                      if (error == null) {
+                        call.finish(answer, null);
+                        result.complete(answer.response);
+                      } else {
+                        InferenceException failure = unwrap(error);
+                        call.finish(null, failure);
+                        result.completeExceptionally(failure);
+                      }
+                    } finally {
+                      tracker.exit();
+                    }
+                  });
+      return result;
+    } catch (RuntimeException e) {
+      tracker.exit();
+      throw e;
+    }
+  }
+
+  /**
+   * Streams a chat completion over server-sent events. The listener gets every chunk in order, then
+   * the whole answer or the failure, with the caller's trace ids in the MDC. A finished stream is
+   * cached as a whole answer, and an identical streaming request later is replayed from the cache
+   * as a stream; an error, a cancelled or a broken stream is never cached. The stream-idle timeout
+   * of the HTTP pool bounds the silence between two chunks, not the whole stream.
+   *
+   * @param request the request (sent with {@code stream: true})
+   * @param listener receives the stream; see {@link ChatStreamListener} for its rules
+   * @return a handle to cancel the stream or wait for its end
+   * @throws IllegalStateException if the client is closed
+   * @throws NullPointerException if an argument is null
+   */
+  public ChatStream chatStream(ChatRequest request, ChatStreamListener listener) {
+    return chatStream(request, listener, CallOptions.defaults());
+  }
+
+  /**
+   * Streams a chat completion with per-call cache options; see {@link #chatStream(ChatRequest,
+   * ChatStreamListener)}.
+   *
+   * @param request the request
+   * @param listener receives the stream
+   * @param options cache control for this call
+   * @return a handle to cancel the stream or wait for its end
+   * @throws IllegalStateException if the client is closed
+   * @throws NullPointerException if an argument is null
+   */
+  public ChatStream chatStream(
+      ChatRequest request, ChatStreamListener listener, CallOptions options) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(options, "options");
+    tracker.enter();
+    AtomicBoolean exited = new AtomicBoolean();
+    Runnable exit =
+        () -> {
+          if (exited.compareAndSet(false, true)) {
+            tracker.exit();
+          }
+        };
+    try (TraceScope span = TraceScope.open()) {
+      Call call = new Call(request, options, span.context(), true);
+      Answer cached = call.cached();
+      if (cached != null) {
+        return replay(call, cached, listener, exit);
+      }
+      backendCalls.increment();
+      StreamCall stream =
+          transport.chatStream(
+              request,
+              new ChatStreamListener() {
+                @Override
+                public void onChunk(ChatChunk chunk) {
+                  try (TraceScope ignored = call.trace.makeCurrent()) {
+                    listener.onChunk(chunk);
+                  }
+                }
+
+                @Override
+                public void onComplete(ChatResponse response) {
+                  try (TraceScope ignored = call.trace.makeCurrent()) {
+                    Answer answer = new Answer(response, CacheLevel.MISS);
+                    store(call, response);
+                    call.finish(answer, null);
+                    listener.onComplete(response);
+                  }
+                }
+
+                @Override
+                public void onError(InferenceException error) {
+                  try (TraceScope ignored = call.trace.makeCurrent()) {
+                    call.finish(null, error);
+                    listener.onError(error);
+                  }
+                }
+              },
+              traceHeaders(call.trace));
+      CompletableFuture<?> unused = stream.completion().whenComplete((r, e) -> exit.run());
+      return new StreamHandle(stream);
+    } catch (RuntimeException e) {
+      exit.run();
+      throw e;
+    }
+  }
+
+  /**
+   * Streams a chat completion as a {@link Flow.Publisher}: each subscription starts one stream. The
+   * publisher buffers up to {@link Flow#defaultBufferSize()} chunks; a slower subscriber holds the
+   * HTTP thread back (back-pressure on the socket). Cancelling the subscription cancels the stream;
+   * a failed stream signals {@code onError} with an {@link InferenceException}.
+   *
+   * @param request the request
+   * @param options cache control for the calls this publisher makes
+   * @return a cold publisher of chunks
+   * @throws NullPointerException if an argument is null
+   */
+  public Flow.Publisher<ChatChunk> chatStreamPublisher(ChatRequest request, CallOptions options) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(options, "options");
+    return subscriber -> {
+      Objects.requireNonNull(subscriber, "subscriber");
+      SubmissionPublisher<ChatChunk> publisher = new SubmissionPublisher<>();
+      publisher.subscribe(subscriber);
+      AtomicReference<@Nullable ChatStream> handle = new AtomicReference<>();
+      try {
+        handle.set(
+            chatStream(
+                request,
+                new ChatStreamListener() {
+                  @Override
+                  public void onChunk(ChatChunk chunk) {
+                    if (publisher.getNumberOfSubscribers() == 0) {
+                      ChatStream h = handle.get();
+                      if (h != null) {
+                        h.cancel();
+                      }
+                      return;
+                    }
+                    publisher.submit(chunk);
+                  }
+
+                  @Override
+                  public void onComplete(ChatResponse response) {
+                    publisher.close();
+                  }
+
+                  @Override
+                  public void onError(InferenceException error) {
+                    publisher.closeExceptionally(error);
+                  }
+                },
+                options));
+      } catch (RuntimeException e) {
+        publisher.closeExceptionally(e);
+      }
+    };
+  }
+
+  /**
+   * Streams a chat completion as a {@link Flow.Publisher} with the default cache options.
+   *
+   * @param request the request
+   * @return a cold publisher of chunks
+   * @throws NullPointerException if {@code request} is null
+   */
+  public Flow.Publisher<ChatChunk> chatStreamPublisher(ChatRequest request) {
+    return chatStreamPublisher(request, CallOptions.defaults());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Embeddings and models
+
+  /**
+   * Computes embeddings, one input or a batch, using the embedding cache per input: cached inputs
+   * are answered from the cache and only the misses go to the server, in one request; the answer is
+   * reassembled in input order. Vectors are returned as floats whatever {@code encoding_format} the
+   * server used. Usage counts only what the server computed.
+   *
+   * @param request the request
+   * @return the embeddings, in input order
+   * @throws InferenceException if the call fails
+   * @throws IllegalStateException if the client is closed
+   * @throws NullPointerException if {@code request} is null
+   */
+  public EmbeddingResponse embed(EmbeddingRequest request) {
+    return embed(request, CallOptions.defaults());
+  }
+
+  /**
+   * Computes embeddings with per-call cache options; see {@link #embed(EmbeddingRequest)}.
+   *
+   * @param request the request
+   * @param options cache control for this call
+   * @return the embeddings, in input order
+   * @throws InferenceException if the call fails
+   * @throws IllegalStateException if the client is closed
+   * @throws NullPointerException if an argument is null
+   */
+  public EmbeddingResponse embed(EmbeddingRequest request, CallOptions options) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(options, "options");
+    tracker.enter();
+    long start = System.nanoTime();
+    String callScope = options.scope().orElse(scope);
+    try (TraceScope span = TraceScope.open()) {
+      calls.increment();
+      List<String> inputs = request.inputs();
+      float[][] vectors = new float[inputs.size()][];
+      String[] keys = new String[inputs.size()];
+      Map<String, List<Integer>> misses = new LinkedHashMap<>();
+      int fromCache = 0;
+      for (int i = 0; i < inputs.size(); i++) {
+        keys[i] = CanonicalKeys.embeddingKey(request, inputs.get(i), baseUrl, callScope);
+        float[] cached = options.skipCacheRead() ? null : embeddingFromCache(keys[i], options);
+        if (cached != null) {
+          vectors[i] = cached;
+          fromCache++;
+        } else {
+          misses.computeIfAbsent(inputs.get(i), k -> new ArrayList<>()).add(i);
+        }
+      }
+      Usage usage = Usage.of(0, 0, 0);
+      String model = request.model();
+      if (!misses.isEmpty()) {
+        backendCalls.increment();
+        List<String> missInputs = new ArrayList<>(misses.keySet());
+        EmbeddingResponse fresh =
+            transport.embed(request.withInputs(missInputs), traceHeaders(span.context()));
+        List<Embedding> got = fresh.vectors();
+        if (got.size() != missInputs.size()) {
+          throw new InvalidResponseException(
+              "embeddings: the server returned "
+                  + got.size()
+                  + " vectors for "
+                  + missInputs.size()
+                  + " inputs",
+              null);
+        }
+        for (int m = 0; m < missInputs.size(); m++) {
+          float[] vector = got.get(m).vector();
+          for (int position : misses.get(missInputs.get(m))) {
+            vectors[position] = vector;
+            if (!options.skipCacheWrite()) {
+              storeEmbedding(keys[position], vector, options);
+            }
+          }
+        }
+        if (fresh.usage() != null) {
+          usage = fresh.usage();
+        }
+        if (fresh.model() != null) {
+          model = fresh.model();
+        }
+      }
+      List<Embedding> data = new ArrayList<>(inputs.size());
+      for (int i = 0; i < vectors.length; i++) {
+        data.add(Embedding.of(i, vectors[i]));
+      }
+      long latencyMs = (System.nanoTime() - start) / 1_000_000;
+      logger.inference(
+          InferenceEvent.builder(model)
+              .domain("embeddings")
+              .tokensUsed(usage.totalTokens())
+              .promptTokens(usage.promptTokens())
+              .latencyMs(latencyMs)
+              .cacheHit(misses.isEmpty())
+              .cacheScope(callScope)
+              .build());
+      if (fromCache > 0 && misses.isEmpty()) {
+        l1Hits.increment();
+      }
+      return new EmbeddingResponse("list", data, model, usage, Map.of());
+    } catch (InferenceException e) {
+      failures.increment();
+      throw e;
+    } finally {
+      tracker.exit();
+    }
+  }
+
+  /**
+   * Lists the models the server offers. Not cached.
+   *
+   * @return the models
+   * @throws InferenceException if the call fails
+   * @throws IllegalStateException if the client is closed
+   */
+  public ModelList models() {
+    tracker.enter();
+    try (TraceScope ignored = TraceScope.open()) {
+      backendCalls.increment();
+      return transport.models();
+    } finally {
+      tracker.exit();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Parts, health, close
+
+  /** Returns the chat answer cache (L1), shared with clients made by {@link #newBuilder()}. */
+  public ResponseCache<String, CachedValue<ChatResponse>> inferenceCache() {
+    return parts.chatCache;
+  }
+
+  /** Returns the embedding cache (L1), keyed per input. */
+  public ResponseCache<String, CachedValue<float[]>> embeddingCache() {
+    return parts.embeddingCache;
+  }
+
+  /** Returns the HTTP pool, for the service's own requests. */
+  public HttpPool httpPool() {
+    return parts.http;
+  }
+
+  /** Returns the DB pool, when one was configured, for the service's own queries. */
+  public Optional<DbPool> dbPool() {
+    return Optional.ofNullable(parts.db);
+  }
+
+  /** Returns the shared tier (L2 and inference log), when one was configured. */
+  public Optional<SharedTier> sharedTier() {
+    return Optional.ofNullable(parts.tier);
+  }
+
+  /** Returns the structured logger the client logs its events with. */
+  public StructuredLogger logger() {
+    return logger;
+  }
+
+  /** Returns the server's base URL, without a trailing slash. */
+  public String baseUrl() {
+    return transport.baseUrl();
+  }
+
+  /** Returns this client's cache scope. */
+  public String scope() {
+    return scope;
+  }
+
+  /** Returns the library version. */
+  public static String version() {
+    return VERSION;
+  }
+
+  /**
+   * Takes a health snapshot: status, reasons, and the stats of every pool and cache. With a DB pool
+   * this runs its health check, bounded by two seconds.
+   *
+   * @return the snapshot
+   */
+  public HealthSnapshot health() {
+    List<String> reasons = new ArrayList<>();
+    DbPoolStats dbStats = null;
+    DbHealth dbHealth = null;
+    if (parts.db != null) {
+      dbStats = parts.db.stats();
+      dbHealth = parts.db.health(Duration.ofSeconds(2));
+      if (!dbHealth.isHealthy()) {
+        reasons.add("database: " + dbHealth.reason());
+      }
+    }
+    SharedTierHealth tierHealth = parts.tier == null ? null : parts.tier.health();
+    if (tierHealth != null && !SharedTierHealth.OK.equals(tierHealth.status())) {
+      reasons.add("shared tier: " + tierHealth.reason().orElse("degraded"));
+    }
+    HealthSnapshot.Status status;
+    if (closed.get()) {
+      status = HealthSnapshot.Status.DOWN;
+      reasons.add(0, "client is closed");
+    } else {
+      status = reasons.isEmpty() ? HealthSnapshot.Status.OK : HealthSnapshot.Status.DEGRADED;
+    }
+    CacheStats chatStats = parts.chatCache.stats();
+    CacheStats embeddingStats = parts.embeddingCache.stats();
+    return new HealthSnapshot(
+        status,
+        VERSION,
+        reasons,
+        new HealthSnapshot.ClientStats(
+            calls.sum(),
+            l1Hits.sum(),
+            l2Hits.sum(),
+            coalesced.sum(),
+            backendCalls.sum(),
+            failures.sum()),
+        parts.http.stats(),
+        dbStats,
+        dbHealth,
+        chatStats,
+        embeddingStats,
+        tierHealth);
+  }
+
+  /**
+   * Stops taking calls, waits up to the shutdown timeout for calls in flight, then closes the parts
+   * this client created (the shared tier first, so its log is flushed, then the DB pool, the HTTP
+   * pool and the caches). Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    int left = tracker.closeAndAwait(shutdownTimeout);
+    if (left > 0) {
+      logger.warn(
+          "InferenceClient closed with "
+              + left
+              + " call(s) still in flight after "
+              + shutdownTimeout.toMillis()
+              + " ms");
+    }
+    if (parts.owner == this) {
+      parts.close();
+    }
+  }
+
+  /** Returns true once {@link #close()} has been called. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  @Override
+  public String toString() {
+    return "InferenceClient{baseUrl="
+        + transport.baseUrl()
+        + ", apiKey="
+        + (apiKey == null ? "none" : "****")
+        + ", scope="
+        + scope
+        + ", sharedTier="
+        + (parts.tier != null)
+        + ", closed="
+        + closed.get()
+        + "}";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The request path
+
+  /** One call in progress: its request, options, key, trace and start time. */
+  private final class Call {
+    final ChatRequest request;
+    final CallOptions options;
+    final String callScope;
+    final String key;
+    final TraceContext trace;
+    final boolean stream;
+    final long startNanos = System.nanoTime();
+
+    Call(ChatRequest request, CallOptions options, TraceContext trace, boolean stream) {
+      this.request = request;
+      this.options = options;
+      this.callScope = options.scope().orElse(scope);
+      this.key = CanonicalKeys.chatKey(request, baseUrl, callScope);
+      this.trace = trace;
+      this.stream = stream;
+      calls.increment();
+    }
+
+    /** The L1 hit path, kept short: it is the hot path. */
+    @Nullable ChatResponse l1() {
+      if (options.skipCacheRead()) {
+        return null;
+      }
+      CachedValue<ChatResponse> hit = parts.chatCache.getIfPresent(key);
+      if (hit == null) {
+        return null;
+      }
+      l1Hits.increment();
+      finish(new Answer(hit.value(), CacheLevel.L1), null);
+      return hit.value();
+    }
+
+    /** L1 then L2, for streams (which do not coalesce). */
+    @Nullable Answer cached() {
+      if (options.skipCacheRead()) {
+        return null;
+      }
+      CachedValue<ChatResponse> hit = parts.chatCache.getIfPresent(key);
+      if (hit != null) {
+        l1Hits.increment();
+        return new Answer(hit.value(), CacheLevel.L1);
+      }
+      return l2Lookup(this);
+    }
+
+    void finish(@Nullable Answer answer, @Nullable InferenceException error) {
+      long latencyNanos = System.nanoTime() - startNanos;
+      long latencyMs = latencyNanos / 1_000_000;
+      String model = request.model();
+      Usage usage = answer == null ? null : answer.response.usage();
+      InferenceEvent.Builder event =
+          InferenceEvent.builder(model)
+              .domain("chat")
+              .latencyMs(latencyMs)
+              .cacheHit(answer != null && answer.level != CacheLevel.MISS)
+              .cacheScope(callScope)
+              .stream(stream)
+              .userId(request.user());
+      if (usage != null) {
+        event
+            .tokensUsed(usage.totalTokens())
+            .promptTokens(usage.promptTokens())
+            .completionTokens(usage.completionTokens());
+      }
+      if (error != null) {
+        failures.increment();
+        event.error(error.getClass().getSimpleName());
+      }
+      logger.inference(event.build());
+      SharedTier tier = parts.tier;
+      if (tier != null) {
+        InferenceLog log = tier.inferenceLog();
+        InferenceLogRecord.Builder row =
+            InferenceLogRecord.builder()
+                .time(Instant.now(clock))
+                .traceId(trace.traceId())
+                .scope(callScope)
+                .model(model)
+                .cacheLevel(answer == null ? CacheLevel.MISS : answer.level)
+                .latency(Duration.ofNanos(latencyNanos))
+                .status(statusOf(error))
+                .errorType(error == null ? null : error.getClass().getSimpleName());
+        if (usage != null) {
+          row.promptTokens(usage.promptTokens()).completionTokens(usage.completionTokens());
+        }
+        if (tier.config().storePromptText()) {
+          row.promptText(promptText(request));
+          if (answer != null) {
+            row.responseText(answer.response.text());
+          }
+        }
+        log.record(row.build());
+      }
+    }
+  }
+
+  /** An answer and the level that gave it. */
+  private record Answer(ChatResponse response, CacheLevel level) {}
+
+  /**
+   * Resolves a miss in L1: joins an identical call in flight, or looks in L2, then calls the
+   * server; stores what the server answered. Blocking callers run it on their own thread ({@code
+   * async} false); async callers get a future completed on an HTTP thread.
+   */
+  private CompletableFuture<Answer> resolve(Call call, boolean async) {
+    if (call.options.skipCacheRead()) {
+      return fetch(call, async);
+    }
+    CompletableFuture<Answer> mine = new CompletableFuture<>();
+    CompletableFuture<Answer> existing = inFlight.putIfAbsent(call.key, mine);
+    if (existing != null) {
+      coalesced.increment();
+      return existing;
+    }
+    // Between our L1 miss and winning the slot, another call may have stored the answer and left.
+    CachedValue<ChatResponse> late = parts.chatCache.peek(call.key);
+    CompletableFuture<Answer> work =
+        late != null
+            ? CompletableFuture.completedFuture(new Answer(late.value(), CacheLevel.L1))
+            : fetch(call, async);
+    CompletableFuture<?> unused =
+        work.whenComplete(
+            (answer, error) -> {
+              inFlight.remove(call.key, mine);
+              if (error == null) {
+                mine.complete(answer);
+              } else {
+                mine.completeExceptionally(error);
+              }
+            });
+    return mine;
+  }
+
+  private CompletableFuture<Answer> fetch(Call call, boolean async) {
+    if (!async) {
+      try {
+        Answer l2 = call.options.skipCacheRead() ? null : l2Lookup(call);
+        if (l2 != null) {
+          return CompletableFuture.completedFuture(l2);
+        }
+        backendCalls.increment();
+        ChatResponse response = transport.chat(call.request, traceHeaders(call.trace));
+        store(call, response);
+        return CompletableFuture.completedFuture(new Answer(response, CacheLevel.MISS));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    CompletableFuture<@Nullable Answer> l2 =
+        parts.tier == null || call.options.skipCacheRead()
+            ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.supplyAsync(
+                () -> {
+                  try (TraceScope ignored = call.trace.makeCurrent()) {
+                    return l2Lookup(call);
+                  }
+                },
+                parts.blockingExecutor);
+    return l2.thenCompose(
+        hit -> {
+          if (hit != null) {
+            return CompletableFuture.completedFuture(hit);
+          }
+          backendCalls.increment();
+          return transport
+              .chatAsync(call.request, traceHeaders(call.trace))
+              .thenApply(
+                  response -> {
+                    store(call, response);
+                    return new Answer(response, CacheLevel.MISS);
+                  });
+        });
+  }
+
+  private @Nullable Answer l2Lookup(Call call) {
+    SharedTier tier = parts.tier;
+    if (tier == null) {
+      return null;
+    }
+    Optional<byte[]> bytes = tier.secondLevelStore().get(call.key);
+    if (bytes.isEmpty()) {
+      return null;
+    }
+    ChatResponse response;
+    try {
+      response = Json.MAPPER.readValue(bytes.get(), ChatResponse.class);
+    } catch (RuntimeException e) {
+      logger.warn("shared tier: an unreadable cached answer was ignored");
+      return null;
+    }
+    l2Hits.increment();
+    parts.chatCache.put(
+        call.key,
+        new CachedValue<>(response, bytes.get().length),
+        ttlFor(call.options, parts.chatCache.config().defaultTtl()));
+    return new Answer(response, CacheLevel.L2);
+  }
+
+  private void store(Call call, ChatResponse response) {
+    if (call.options.skipCacheWrite()) {
+      return;
+    }
+    byte[] json = Json.MAPPER.writeValueAsBytes(response);
+    Duration ttl = ttlFor(call.options, parts.chatCache.config().defaultTtl());
+    parts.chatCache.put(call.key, new CachedValue<>(response, json.length), ttl);
+    SharedTier tier = parts.tier;
+    if (tier != null) {
+      tier.secondLevelStore().put(call.key, json, ttl);
+    }
+  }
+
+  private float @Nullable [] embeddingFromCache(String key, CallOptions options) {
+    CachedValue<float[]> hit = parts.embeddingCache.getIfPresent(key);
+    if (hit != null) {
+      return hit.value();
+    }
+    SharedTier tier = parts.tier;
+    if (tier == null) {
+      return null;
+    }
+    Optional<byte[]> bytes = tier.secondLevelStore().get(key);
+    if (bytes.isEmpty() || bytes.get().length % 4 != 0) {
+      return null;
+    }
+    float[] vector = new float[bytes.get().length / 4];
+    ByteBuffer.wrap(bytes.get()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
+    l2Hits.increment();
+    parts.embeddingCache.put(
+        key,
+        new CachedValue<>(vector, bytes.get().length),
+        ttlFor(options, parts.embeddingCache.config().defaultTtl()));
+    return vector;
+  }
+
+  private void storeEmbedding(String key, float[] vector, CallOptions options) {
+    Duration ttl = ttlFor(options, parts.embeddingCache.config().defaultTtl());
+    parts.embeddingCache.put(key, new CachedValue<>(vector, 4L * vector.length), ttl);
+    SharedTier tier = parts.tier;
+    if (tier != null) {
+      ByteBuffer bytes = ByteBuffer.allocate(4 * vector.length).order(ByteOrder.LITTLE_ENDIAN);
+      bytes.asFloatBuffer().put(vector);
+      tier.secondLevelStore().put(key, bytes.array(), ttl);
+    }
+  }
+
+  private ChatStream replay(Call call, Answer cached, ChatStreamListener listener, Runnable exit) {
+    CompletableFuture<ChatResponse> completion = new CompletableFuture<>();
+    AtomicBoolean cancelled = new AtomicBoolean();
+    parts.blockingExecutor.execute(
+        () -> {
+          try (TraceScope ignored = call.trace.makeCurrent()) {
+            for (ChatChunk chunk : Replay.chunks(cached.response)) {
+              if (cancelled.get()) {
+                return;
+              }
+              listener.onChunk(chunk);
+            }
+            call.finish(cached, null);
+            listener.onComplete(cached.response);
+            completion.complete(cached.response);
+          } catch (RuntimeException e) {
+            InferenceException failure =
+                new InferenceException("chat stream listener failed: " + e, e);
+            call.finish(null, failure);
+            listener.onError(failure);
+            completion.completeExceptionally(failure);
+          } finally {
+            exit.run();
+          }
+        });
+    return new ChatStream() {
+      @Override
+      public void cancel() {
+        if (cancelled.compareAndSet(false, true)) {
+          completion.completeExceptionally(new CancellationException("stream cancelled"));
+        }
+      }
+
+      @Override
+      public boolean isCancelled() {
+        return cancelled.get();
+      }
+
+      @Override
+      public CompletableFuture<ChatResponse> completion() {
+        return completion;
+      }
+    };
+  }
+
+  private static Duration ttlFor(CallOptions options, Duration fallback) {
+    return options.ttl().orElse(fallback);
+  }
+
+  private static int statusOf(@Nullable InferenceException error) {
+    if (error == null) {
+      return 200;
+    }
+    return error instanceof InferenceHttpException http ? http.status() : 0;
+  }
+
+  private static @Nullable String promptText(ChatRequest request) {
+    List<ChatMessage> messages = request.messages();
+    return messages.isEmpty() ? null : messages.get(messages.size() - 1).text();
+  }
+
+  private static Map<String, String> currentTraceHeaders() {
+    TraceContext current = TraceContext.current();
+    return current == null ? Map.of() : traceHeaders(current);
+  }
+
+  private static Map<String, String> traceHeaders(TraceContext trace) {
+    return Map.of("traceparent", trace.traceparent());
+  }
+
+  private static InferenceException unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException
+            || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof InferenceException ie) {
+      return ie;
+    }
+    if (t instanceof CancellationException) {
+      return new InferenceException("call cancelled", t);
+    }
+    return new InferenceException("call failed: " + t, t);
+  }
+
+  private static String readVersion() {
+    try (InputStream in =
+        InferenceClient.class.getResourceAsStream("/ai/vaultgemma/core/version.properties")) {
+      if (in == null) {
+        return "unknown";
+      }
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** The handle of a stream that went to the server. */
+  private static final class StreamHandle implements ChatStream {
+    private final StreamCall call;
+
+    StreamHandle(StreamCall call) {
+      this.call = call;
+    }
+
+    @Override
+    public void cancel() {
+      call.cancel();
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return call.isCancelled();
+    }
+
+    @Override
+    public CompletableFuture<ChatResponse> completion() {
+      return call.completion();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The parts
+
+  /** The pools, caches and tier a client uses, and which client owns (closes) them. */
+  private static final class Parts {
+    final HttpPool http;
+    final @Nullable DbPool db;
+    final @Nullable SharedTier tier;
+    final ResponseCache<String, CachedValue<ChatResponse>> chatCache;
+    final ResponseCache<String, CachedValue<float[]>> embeddingCache;
+    final ExecutorService blockingExecutor;
+    @Nullable InferenceClient owner;
+
+    Parts(
+        HttpPool http,
+        @Nullable DbPool db,
+        @Nullable SharedTier tier,
+        ResponseCache<String, CachedValue<ChatResponse>> chatCache,
+        ResponseCache<String, CachedValue<float[]>> embeddingCache,
+        ExecutorService blockingExecutor) {
+      this.http = http;
+      this.db = db;
+      this.tier = tier;
+      this.chatCache = chatCache;
+      this.embeddingCache = embeddingCache;
+      this.blockingExecutor = blockingExecutor;
+    }
+
+    void close() {
+      blockingExecutor.shutdown();
+      closeQuietly(tier);
+      closeQuietly(db);
+      closeQuietly(http);
+      closeQuietly(chatCache);
+      closeQuietly(embeddingCache);
+    }
+
+    private static void closeQuietly(@Nullable AutoCloseable part) {
+      if (part == null) {
+        return;
+      }
+      try {
+        part.close();
+      } catch (Exception e) {
+        StructuredLogger.of(InferenceClient.class)
+            .warn("closing " + part.getClass().getSimpleName() + " failed: " + e);
+      }
+    }
+  }
+
+  /**
+   * Builds an {@link InferenceClient}. Not thread-safe. Only the base URL is required.
+   *
+   * <pre>{@code
+   * InferenceClient client = InferenceClient.builder()
+   *     .baseUrl("http://vllm:8000/v1")
+   *     .inferenceCache(CacheConfig.inference().toBuilder().maximumEntries(10_000).build())
+   *     .dbPool(DbPoolConfig.fromDsn("postgres://app@db:5432/app"))
+   *     .sharedTier(SharedTierConfig.defaults())
+   *     .build();
+   * }</pre>
+   */
+  public static final class Builder {
+    private @Nullable String baseUrl;
+    private @Nullable String apiKey;
+    private String scope = DEFAULT_SCOPE;
+    private StructuredLogger logger = StructuredLogger.of(InferenceClient.class);
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private Clock clock = Clock.systemUTC();
+    private @Nullable CacheConfig inferenceCache;
+    private @Nullable CacheConfig embeddingCache;
+    private @Nullable HttpPoolConfig httpPool;
+    private @Nullable DbPoolConfig dbPool;
+    private @Nullable SharedTierConfig sharedTier;
+    private @Nullable Parts shared;
+
+    private Builder() {}
+
+    /**
+     * Sets the server's base URL, the part before {@code /chat/completions}, such as {@code
+     * http://localhost:8080/v1}. Required.
+     *
+     * @param baseUrl an absolute http or https URL without credentials, query or fragment
+     * @return this builder
+     * @throws IllegalArgumentException if the URL is malformed (the message names the value)
+     * @throws NullPointerException if {@code baseUrl} is null
+     */
+    public Builder baseUrl(String baseUrl) {
+      OpenAiTransport.parseBaseUrl(baseUrl);
+      this.baseUrl = baseUrl.strip();
+      return this;
+    }
+
+    /**
+     * Sets the API key sent as {@code Authorization: Bearer}. Never logged, never in {@code
+     * toString()} or exception messages.
+     *
+     * @param apiKey the key
+     * @return this builder
+     * @throws IllegalArgumentException if the key is blank or holds characters a header cannot
+     *     carry (the value is not shown)
+     * @throws NullPointerException if {@code apiKey} is null
+     */
+    public Builder apiKey(String apiKey) {
+      Objects.requireNonNull(apiKey, "apiKey");
+      if (apiKey.isBlank()) {
+        throw new IllegalArgumentException("apiKey must not be blank (value hidden)");
+      }
+      for (int i = 0; i < apiKey.length(); i++) {
+        char c = apiKey.charAt(i);
+        if (c < 0x21 || c > 0x7e) {
+          throw new IllegalArgumentException(
+              "apiKey must be printable ASCII without spaces; character "
+                  + i
+                  + " is not (value hidden)");
+        }
+      }
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    /**
+     * Sets the client's cache scope (default {@value #DEFAULT_SCOPE}). Answers cached under one
+     * scope are never served to another; {@link CallOptions#scope()} overrides it per call.
+     *
+     * @param scope the scope, such as a tenant id
+     * @return this builder
+     * @throws IllegalArgumentException if the scope is blank or too long
+     * @throws NullPointerException if {@code scope} is null
+     */
+    public Builder cacheScope(String scope) {
+      this.scope = CallOptions.checkScope("cacheScope", scope);
+      return this;
+    }
+
+    /**
+     * Sets the chat answer cache (default {@link CacheConfig#inference()}: 1000 entries, 1 h).
+     *
+     * @param config the cache's configuration
+     * @return this builder
+     * @throws NullPointerException if {@code config} is null
+     */
+    public Builder inferenceCache(CacheConfig config) {
+      this.inferenceCache = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Sets the embedding cache (default {@link CacheConfig#embeddings()}: 500 entries, 24 h).
+     *
+     * @param config the cache's configuration
+     * @return this builder
+     * @throws NullPointerException if {@code config} is null
+     */
+    public Builder embeddingCache(CacheConfig config) {
+      this.embeddingCache = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Sets the HTTP pool (default {@link HttpPoolConfig#defaults()}).
+     *
+     * @param config the pool's configuration
+     * @return this builder
+     * @throws NullPointerException if {@code config} is null
+     */
+    public Builder httpPool(HttpPoolConfig config) {
+      this.httpPool = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Gives the client a DB pool (default none), for the shared tier and the service's own queries.
+     *
+     * @param config the pool's configuration
+     * @return this builder
+     * @throws NullPointerException if {@code config} is null
+     */
+    public Builder dbPool(DbPoolConfig config) {
+      this.dbPool = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Turns on the shared tier (a second cache level and the inference log) in the DB pool's
+     * database. Requires {@link #dbPool(DbPoolConfig)}.
+     *
+     * @param config the tier's configuration
+     * @return this builder
+     * @throws NullPointerException if {@code config} is null
+     */
+    public Builder sharedTier(SharedTierConfig config) {
+      this.sharedTier = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Sets the logger for the client's events (default: logger {@code
+     * ai.vaultgemma.core.InferenceClient} with the default redaction policy).
+     *
+     * @param logger the logger
+     * @return this builder
+     * @throws NullPointerException if {@code logger} is null
+     */
+    public Builder logger(StructuredLogger logger) {
+      this.logger = Objects.requireNonNull(logger, "logger");
+      return this;
+    }
+
+    /**
+     * Sets how long {@link InferenceClient#close()} waits for calls in flight (default 30 s).
+     *
+     * @param timeout the longest wait
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    public Builder shutdownTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout must be >= 0 but was " + timeout);
+      }
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets the clock for log timestamps and {@code Retry-After} dates (default UTC system clock).
+     *
+     * @param clock the clock
+     * @return this builder
+     * @throws NullPointerException if {@code clock} is null
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Builds the client, starting the pools it owns.
+     *
+     * @return the client
+     * @throws IllegalStateException if no base URL was set, or a shared tier was asked for without
+     *     a DB pool
+     * @throws ai.vaultgemma.pool.DbPoolException if the DB pool cannot start (see {@link
+     *     DbPoolConfig.Builder#failFast})
+     */
+    public InferenceClient build() {
+      if (baseUrl == null) {
+        throw new IllegalStateException("baseUrl is required");
+      }
+      Parts parts = shared;
+      boolean ownParts =
+          parts == null
+              || inferenceCache != null
+              || embeddingCache != null
+              || httpPool != null
+              || dbPool != null
+              || sharedTier != null;
+      if (!ownParts) {
+        return new InferenceClient(this, Objects.requireNonNull(parts));
+      }
+      if (sharedTier != null && dbPool == null && (parts == null || parts.db == null)) {
+        throw new IllegalStateException("sharedTier requires a dbPool");
+      }
+      List<AutoCloseable> started = new ArrayList<>();
+      try {
+        HttpPool http = parts != null && httpPool == null ? parts.http : httpPool(started);
+        DbPool db = dbPool != null ? start(dbPool, started) : parts == null ? null : parts.db;
+        SharedTier tier;
+        if (sharedTier != null) {
+          DbPool tierDb = Objects.requireNonNull(db);
+          tier = SharedTier.open(tierDb.dataSource(), tierDb.config().jdbcUrl(), sharedTier);
+          started.add(tier);
+        } else {
+          tier = parts == null || dbPool != null ? null : parts.tier;
+        }
+        ResponseCache<String, CachedValue<ChatResponse>> chat =
+            inferenceCache != null || parts == null
+                ? ResponseCache.create(
+                    inferenceCache == null ? CacheConfig.inference() : inferenceCache)
+                : parts.chatCache;
+        ResponseCache<String, CachedValue<float[]>> vectors =
+            embeddingCache != null || parts == null
+                ? ResponseCache.create(
+                    embeddingCache == null ? CacheConfig.embeddings() : embeddingCache)
+                : parts.embeddingCache;
+        ExecutorService executor =
+            Executors.newCachedThreadPool(
+                r -> {
+                  Thread t = new Thread(r, "vaultgemma-client");
+                  t.setDaemon(true);
+                  return t;
+                });
+        Parts mine = new Parts(http, db, tier, chat, vectors, executor);
+        InferenceClient client = new InferenceClient(this, mine);
+        mine.owner = client;
+        return client;
+      } catch (RuntimeException e) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+          try {
+            started.get(i).close();
+          } catch (Exception suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        throw e;
+      }
+    }
+
+    private HttpPool httpPool(List<AutoCloseable> started) {
+      StructuredLogger log = logger;
+      HttpPool pool =
+          HttpPool.create(
+              httpPool == null ? HttpPoolConfig.defaults() : httpPool,
+              new HttpEventListener() {
+                @Override
+                public void callEnd(
+                    String method, String redactedUrl, int status, long latencyNanos) {
+                  if (log.isDebugEnabled()) {
+                    log.atDebug()
+                        .field("event", "http_request")
+                        .field("method", method)
+                        .field("path", redactedUrl)
+                        .field("status", status)
+                        .field("latency_ms", latencyNanos / 1_000_000)
+                        .log("http_request");
+                  }
+                }
+              });
+      started.add(pool);
+      return pool;
+    }
+
+    private static DbPool start(DbPoolConfig config, List<AutoCloseable> started) {
+      DbPool pool = DbPool.start(config);
+      started.add(pool);
+      return pool;
+    }
+
+    @Override
+    public String toString() {
+      return "InferenceClient.Builder{baseUrl="
+          + baseUrl
+          + ", apiKey="
+          + (apiKey == null ? "none" : "****")
+          + ", scope="
+          + scope
+          + "}";
+    }
+  }
+}

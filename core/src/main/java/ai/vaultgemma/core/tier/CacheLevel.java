@@ -1,0 +1,11 @@
+package ai.vaultgemma.core.tier;
+
+/** Which level answered an inference call, as recorded in the inference log. Immutable. */
+public enum CacheLevel {
+  /** The in-memory cache of this process answered. */
+  L1,
+  /** The shared persistent second level answered. */
+  L2,
+  /** No cache answered: the backend was called (or the call failed before an answer). */
+  MISS
+}

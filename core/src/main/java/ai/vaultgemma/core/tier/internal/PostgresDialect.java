@@ -1,0 +1,63 @@
+package ai.vaultgemma.core.tier.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.zip.CRC32;
+
+/** PostgreSQL: the engine for several instances. Migrations hold a transaction advisory lock. */
+final class PostgresDialect extends Dialect {
+
+  PostgresDialect(String prefix) {
+    super(prefix);
+  }
+
+  @Override
+  public String name() {
+    return "postgresql";
+  }
+
+  @Override
+  String bytesType() {
+    return "BYTEA";
+  }
+
+  @Override
+  String textType() {
+    return "TEXT";
+  }
+
+  @Override
+  void lockForMigration(Connection c, String lockName) throws SQLException {
+    // Advisory locks are per database; the key is derived from the prefix, so two prefixes migrate
+    // independently. Released by the commit or rollback that ends the migration.
+    CRC32 crc = new CRC32();
+    crc.update(("vaultgemma.tier:" + lockName).getBytes(StandardCharsets.UTF_8));
+    long key = 0x5647_0000_0000_0000L | crc.getValue();
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+      ps.setLong(1, key);
+      ps.execute();
+    }
+  }
+
+  @Override
+  String upsertEntry() {
+    return "INSERT INTO "
+        + entryTable
+        + " (cache_key, value_bytes, compressed, raw_size, expires_at) VALUES (?, ?, ?, ?, ?)"
+        + " ON CONFLICT (cache_key) DO UPDATE SET value_bytes = EXCLUDED.value_bytes,"
+        + " compressed = EXCLUDED.compressed, raw_size = EXCLUDED.raw_size,"
+        + " expires_at = EXCLUDED.expires_at";
+  }
+
+  @Override
+  String purgeExpired() {
+    // SKIP LOCKED: two instances purging at once take different rows instead of waiting.
+    return "DELETE FROM "
+        + entryTable
+        + " WHERE cache_key IN (SELECT cache_key FROM "
+        + entryTable
+        + " WHERE expires_at <= ? LIMIT ? FOR UPDATE SKIP LOCKED)";
+  }
+}

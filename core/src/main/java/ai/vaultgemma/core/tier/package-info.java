@@ -1,0 +1,9 @@
+/**
+ * The shared persistent tier: a second cache level and an inference log on PostgreSQL (several
+ * instances) or embedded H2 (one process, zero setup). Start with {@link
+ * ai.vaultgemma.core.tier.SharedTier#open}. Implementation details live in {@code .internal}.
+ */
+@NullMarked
+package ai.vaultgemma.core.tier;
+
+import org.jspecify.annotations.NullMarked;

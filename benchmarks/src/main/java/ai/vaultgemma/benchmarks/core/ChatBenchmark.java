@@ -1,5 +1,9 @@
 package ai.vaultgemma.benchmarks.core;
 
+import ai.vaultgemma.core.CallOptions;
+import ai.vaultgemma.core.ChatMessage;
+import ai.vaultgemma.core.ChatRequest;
+import ai.vaultgemma.core.InferenceClient;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -16,6 +20,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -35,11 +40,17 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * One non-streaming chat completion ({@code model "m"}, one user message {@code "hi"}, temperature
  * 0.2) against {@link LoopbackChatServer}, which answers at once, so each score is the client's own
- * cost plus one loopback round trip. Every contender runs in the same fork, on the same server,
- * with the same request and the same logging (logback, root INFO, a {@code NOPAppender}: see {@link
- * NullSinkLogging}):
+ * cost plus one loopback round trip. All contenders run in one JMH run (one fork per method, each
+ * with the same setup), on the same kind of server, with the same request and the same logging:
+ * logback, root INFO, a counting null appender (see {@link NullSinkLogging}).
  *
  * <ul>
+ *   <li>{@code ours_cacheHit}: {@link InferenceClient#chat(ChatRequest)} answered from the
+ *       inference cache (default client: caching, cache stats, HTTP stats and the {@code inference}
+ *       log event all on). Goal: under 2 us/op and at least 50x faster than {@code ours_miss};
+ *   <li>{@code ours_miss}: the same client with {@link CallOptions} skipping cache read and write,
+ *       so every call reaches the server. Goal: at least 10 % faster than {@code
+ *       baseline_openaiJava};
  *   <li>{@code baseline_bareOkHttp}: a shared default {@link OkHttpClient} posting a hand-written
  *       JSON body and reading the answer with a Jackson 3 tree: the floor for any OkHttp client;
  *   <li>{@code baseline_openaiJava}: {@code com.openai:openai-java} with its OkHttp client, on the
@@ -49,8 +60,9 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  *
  * <p>Each contender's request object is built once; what is measured is the call. Setup checks that
- * every contender gets the expected answer and that a round trip takes well under a millisecond (a
- * Nagle stall shows as about 40 ms), and prints the median round trip it saw.
+ * every contender gets the expected answer, that a cache hit does not reach the server, and that a
+ * round trip takes well under a millisecond (a Nagle stall shows as about 40 ms); it prints each
+ * contender's median round trip and log events per call.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar core.ChatBenchmark -f 1 -wi 2 -w 1s -i 3 -r 1s
@@ -92,6 +104,9 @@ public class ChatBenchmark {
 
   // Set in setUp(); JMH never calls a benchmark method before it.
   private LoopbackChatServer server;
+  private InferenceClient ours;
+  private ChatRequest oursRequest;
+  private CallOptions miss;
   private OkHttpClient bareOkHttp;
   private Request bareRequest;
   private JsonMapper jackson;
@@ -110,6 +125,15 @@ public class ChatBenchmark {
     NullSinkLogging.install();
     server = LoopbackChatServer.start();
     String baseUrl = server.baseUrl();
+
+    ours = InferenceClient.builder().baseUrl(baseUrl).apiKey(API_KEY).build();
+    oursRequest =
+        ChatRequest.builder()
+            .model(MODEL)
+            .message(ChatMessage.user(PROMPT))
+            .temperature(TEMPERATURE)
+            .build();
+    miss = CallOptions.builder().skipCacheRead(true).skipCacheWrite(true).build();
 
     bareOkHttp = new OkHttpClient();
     bareRequest =
@@ -149,6 +173,17 @@ public class ChatBenchmark {
             .messages(UserMessage.from(PROMPT))
             .build();
 
+    check("ours_miss", this::ours_miss);
+    long before = server.requestCount();
+    check("ours_cacheHit", this::ours_cacheHit);
+    if (server.requestCount() != before + 1) {
+      throw new IllegalStateException(
+          "ours_cacheHit reached the server "
+              + (server.requestCount() - before)
+              + " times in "
+              + (WARM_UP_CALLS + TIMED_CALLS)
+              + " calls; expected once (the first miss)");
+    }
     check("baseline_bareOkHttp", this::baseline_bareOkHttp);
     check("baseline_openaiJava", this::baseline_openaiJava);
     check("baseline_langchain4j", this::baseline_langchain4j);
@@ -159,6 +194,7 @@ public class ChatBenchmark {
    * median round trip says the loopback connection stalls (Nagle plus delayed ACK: about 40 ms).
    */
   static void check(String name, Callable<String> call) throws Exception {
+    long events = NullSinkLogging.events();
     for (int i = 0; i < WARM_UP_CALLS; i++) {
       String answer = call.call();
       if (!LoopbackChatServer.ANSWER_TEXT.equals(answer)) {
@@ -173,14 +209,17 @@ public class ChatBenchmark {
     }
     Arrays.sort(nanos);
     double medianMs = nanos[TIMED_CALLS / 2] / 1e6;
+    double eventsPerCall =
+        (NullSinkLogging.events() - events) / (double) (WARM_UP_CALLS + TIMED_CALLS);
     // Benchmarks may print: this is the evidence that the scores hold no Nagle stalls.
     System.out.printf(
         Locale.ROOT,
-        "%n%s: median round trip %.3f ms over %d calls after %d warm-up calls%n",
+        "%n%s: median %.3f ms over %d calls after %d warm-up calls; %.1f log events per call%n",
         name,
         medianMs,
         TIMED_CALLS,
-        WARM_UP_CALLS);
+        WARM_UP_CALLS,
+        eventsPerCall);
     if (medianMs > MAX_MEDIAN_ROUND_TRIP_MS) {
       throw new IllegalStateException(
           String.format(
@@ -195,10 +234,32 @@ public class ChatBenchmark {
   /** Closes every contender and stops the server. */
   @TearDown(Level.Trial)
   public void tearDown() {
+    ours.close();
     openaiJava.close();
     bareOkHttp.dispatcher().executorService().shutdown();
     bareOkHttp.connectionPool().evictAll();
     server.close();
+  }
+
+  /**
+   * Ours, answered from the inference cache (the setup's first call filled it).
+   *
+   * @return the assistant's text
+   */
+  @Benchmark
+  public @Nullable String ours_cacheHit() {
+    return ours.chat(oursRequest).text();
+  }
+
+  /**
+   * Ours with cache read and write skipped, so every call goes to the server; cache key, stats,
+   * trace context and the {@code inference} log event are all still paid for.
+   *
+   * @return the assistant's text
+   */
+  @Benchmark
+  public @Nullable String ours_miss() {
+    return ours.chat(oursRequest, miss).text();
   }
 
   /**

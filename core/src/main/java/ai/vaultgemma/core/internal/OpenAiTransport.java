@@ -15,6 +15,7 @@ import ai.vaultgemma.core.ModelList;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
@@ -367,7 +368,22 @@ public final class OpenAiTransport {
 
   private <T> T read(Response response, Request http, Class<T> type, @Nullable String required)
       throws IOException {
-    String body = response.body().string();
+    byte[] bytes = response.body().bytes();
+    if (response.isSuccessful()
+        && (type == ChatResponse.class || type == EmbeddingResponse.class)) {
+      // The hot path: bind the bytes straight to the record, one pass. Anything unusual (not
+      // JSON, an error payload behind a 200, no choices or data) goes the careful way below,
+      // which builds the exact exception.
+      try {
+        T value = Json.MAPPER.readValue(bytes, type);
+        if (plainAnswer(value)) {
+          return value;
+        }
+      } catch (JacksonException | IllegalArgumentException e) {
+        // fall through to the careful path for the precise message
+      }
+    }
+    String body = new String(bytes, StandardCharsets.UTF_8);
     if (!response.isSuccessful()) {
       throw httpError(response, http, body);
     }
@@ -391,6 +407,21 @@ public final class OpenAiTransport {
     } catch (JacksonException | IllegalArgumentException e) {
       throw invalid(response, http, body, "is not a valid " + type.getSimpleName(), e);
     }
+  }
+
+  /** True for an answer that has its choices (or vectors) and no error fields. */
+  private static boolean plainAnswer(Object value) {
+    if (value instanceof ChatResponse chat) {
+      return !chat.choices().isEmpty()
+          && !"error".equals(chat.object())
+          && chat.extra().get("error") == null;
+    }
+    if (value instanceof EmbeddingResponse embeddings) {
+      return !embeddings.data().isEmpty()
+          && !"error".equals(embeddings.object())
+          && embeddings.extra().get("error") == null;
+    }
+    return false;
   }
 
   private InferenceException httpError(Response response, Request http, String body) {

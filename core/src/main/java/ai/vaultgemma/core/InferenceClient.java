@@ -11,7 +11,6 @@ import ai.vaultgemma.core.internal.OpenAiTransport;
 import ai.vaultgemma.core.internal.Replay;
 import ai.vaultgemma.core.internal.StreamCall;
 import ai.vaultgemma.core.tier.CacheLevel;
-import ai.vaultgemma.core.tier.InferenceLog;
 import ai.vaultgemma.core.tier.InferenceLogRecord;
 import ai.vaultgemma.core.tier.SharedTier;
 import ai.vaultgemma.core.tier.SharedTierConfig;
@@ -596,19 +595,21 @@ public final class InferenceClient implements AutoCloseable {
     tracker.enter();
     long start = System.nanoTime();
     String callScope = options.scope().orElse(scope);
+    TraceContext trace = null;
     try (TraceScope span = TraceScope.open()) {
+      trace = span.context();
       calls.increment();
       List<String> inputs = request.inputs();
       float[][] vectors = new float[inputs.size()][];
       String[] keys = new String[inputs.size()];
       Map<String, List<Integer>> misses = new LinkedHashMap<>();
-      int fromCache = 0;
+      int fromL2 = 0;
       for (int i = 0; i < inputs.size(); i++) {
         keys[i] = CanonicalKeys.embeddingKey(request, inputs.get(i), baseUrl, callScope);
-        float[] cached = options.skipCacheRead() ? null : embeddingFromCache(keys[i], options);
+        VectorHit cached = options.skipCacheRead() ? null : embeddingFromCache(keys[i], options);
         if (cached != null) {
-          vectors[i] = cached;
-          fromCache++;
+          vectors[i] = cached.vector;
+          fromL2 += cached.level == CacheLevel.L2 ? 1 : 0;
         } else {
           misses.computeIfAbsent(inputs.get(i), k -> new ArrayList<>()).add(i);
         }
@@ -650,7 +651,11 @@ public final class InferenceClient implements AutoCloseable {
       for (int i = 0; i < vectors.length; i++) {
         data.add(Embedding.of(i, vectors[i]));
       }
-      long latencyMs = (System.nanoTime() - start) / 1_000_000;
+      long latencyNanos = System.nanoTime() - start;
+      long latencyMs = latencyNanos / 1_000_000;
+      // The level of a call is the lowest one any of its inputs needed.
+      CacheLevel level =
+          !misses.isEmpty() ? CacheLevel.MISS : fromL2 > 0 ? CacheLevel.L2 : CacheLevel.L1;
       logger.inference(
           InferenceEvent.builder(model)
               .domain("embeddings")
@@ -660,12 +665,34 @@ public final class InferenceClient implements AutoCloseable {
               .cacheHit(misses.isEmpty())
               .cacheScope(callScope)
               .build());
-      if (fromCache > 0 && misses.isEmpty()) {
+      if (level == CacheLevel.L1) {
         l1Hits.increment();
+      } else if (level == CacheLevel.L2) {
+        l2Hits.increment();
       }
+      recordLogRow(
+          span.context(),
+          callScope,
+          model,
+          level,
+          usage,
+          latencyNanos,
+          null,
+          embedText(inputs),
+          null);
       return new EmbeddingResponse("list", data, model, usage, Map.of());
     } catch (InferenceException e) {
       failures.increment();
+      recordLogRow(
+          trace,
+          callScope,
+          request.model(),
+          CacheLevel.MISS,
+          null,
+          System.nanoTime() - start,
+          e,
+          embedText(request.inputs()),
+          null);
       throw e;
     } finally {
       tracker.exit();
@@ -904,30 +931,68 @@ public final class InferenceClient implements AutoCloseable {
         event.error(error.getClass().getSimpleName());
       }
       logger.inference(event.build());
-      SharedTier tier = parts.tier;
-      if (tier != null) {
-        InferenceLog log = tier.inferenceLog();
-        InferenceLogRecord.Builder row =
-            InferenceLogRecord.builder()
-                .time(Instant.now(clock))
-                .traceId(trace.traceId())
-                .scope(callScope)
-                .model(model)
-                .cacheLevel(answer == null ? CacheLevel.MISS : answer.level)
-                .latency(Duration.ofNanos(latencyNanos))
-                .status(statusOf(error))
-                .errorType(error == null ? null : error.getClass().getSimpleName());
-        if (usage != null) {
-          row.promptTokens(usage.promptTokens()).completionTokens(usage.completionTokens());
-        }
-        if (tier.config().storePromptText()) {
-          row.promptText(promptText(request));
-          if (answer != null) {
-            row.responseText(answer.response.text());
-          }
-        }
-        log.record(row.build());
-      }
+      recordLogRow(
+          trace,
+          callScope,
+          model,
+          answer == null ? CacheLevel.MISS : answer.level,
+          usage,
+          latencyNanos,
+          error,
+          promptText(request),
+          answer == null ? null : answer.response.text());
+    }
+  }
+
+  /**
+   * Queues one inference log row when the client has a shared tier. Text is passed only when the
+   * tier stores it (after its redactor); never blocks, never throws for the database.
+   */
+  private void recordLogRow(
+      @Nullable TraceContext trace,
+      String callScope,
+      String model,
+      CacheLevel level,
+      @Nullable Usage usage,
+      long latencyNanos,
+      @Nullable InferenceException error,
+      @Nullable String prompt,
+      @Nullable String response) {
+    SharedTier tier = parts.tier;
+    if (tier == null) {
+      return;
+    }
+    InferenceLogRecord.Builder row =
+        InferenceLogRecord.builder()
+            .time(Instant.now(clock))
+            .traceId(trace == null ? "" : trace.traceId())
+            .scope(callScope)
+            .model(model)
+            .cacheLevel(level)
+            .latency(Duration.ofNanos(Math.max(0, latencyNanos)))
+            .status(statusOf(error))
+            .errorType(error == null ? null : error.getClass().getSimpleName());
+    if (usage != null) {
+      row.promptTokens(usage.promptTokens()).completionTokens(usage.completionTokens());
+    }
+    if (tier.config().storePromptText()) {
+      row.promptText(prompt).responseText(response);
+    }
+    tier.inferenceLog().record(row.build());
+  }
+
+  private static String embedText(List<String> inputs) {
+    return String.join("\n", inputs);
+  }
+
+  /** A cached embedding and the level that held it. */
+  private static final class VectorHit {
+    final float[] vector;
+    final CacheLevel level;
+
+    VectorHit(float[] vector, CacheLevel level) {
+      this.vector = vector;
+      this.level = level;
     }
   }
 
@@ -1046,10 +1111,10 @@ public final class InferenceClient implements AutoCloseable {
     }
   }
 
-  private float @Nullable [] embeddingFromCache(String key, CallOptions options) {
+  private @Nullable VectorHit embeddingFromCache(String key, CallOptions options) {
     CachedValue<float[]> hit = parts.embeddingCache.getIfPresent(key);
     if (hit != null) {
-      return hit.value();
+      return new VectorHit(hit.value(), CacheLevel.L1);
     }
     SharedTier tier = parts.tier;
     if (tier == null) {
@@ -1061,12 +1126,11 @@ public final class InferenceClient implements AutoCloseable {
     }
     float[] vector = new float[bytes.get().length / 4];
     ByteBuffer.wrap(bytes.get()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
-    l2Hits.increment();
     parts.embeddingCache.put(
         key,
         new CachedValue<>(vector, bytes.get().length),
         ttlFor(options, parts.embeddingCache.config().defaultTtl()));
-    return vector;
+    return new VectorHit(vector, CacheLevel.L2);
   }
 
   private void storeEmbedding(String key, float[] vector, CallOptions options) {

@@ -12,6 +12,7 @@ import ai.vaultgemma.core.internal.Replay;
 import ai.vaultgemma.core.internal.StreamCall;
 import ai.vaultgemma.core.tier.CacheLevel;
 import ai.vaultgemma.core.tier.InferenceLogRecord;
+import ai.vaultgemma.core.tier.SecondLevelHit;
 import ai.vaultgemma.core.tier.SharedTier;
 import ai.vaultgemma.core.tier.SharedTierConfig;
 import ai.vaultgemma.core.tier.SharedTierHealth;
@@ -1079,13 +1080,14 @@ public final class InferenceClient implements AutoCloseable {
     if (tier == null) {
       return null;
     }
-    Optional<byte[]> bytes = tier.secondLevelStore().get(call.key);
-    if (bytes.isEmpty()) {
+    Optional<SecondLevelHit> hit = tier.lookup(call.key);
+    if (hit.isEmpty()) {
       return null;
     }
+    byte[] bytes = hit.get().value();
     ChatResponse response;
     try {
-      response = Json.MAPPER.readValue(bytes.get(), ChatResponse.class);
+      response = Json.MAPPER.readValue(bytes, ChatResponse.class);
     } catch (RuntimeException e) {
       logger.warn("shared tier: an unreadable cached answer was ignored");
       return null;
@@ -1093,8 +1095,8 @@ public final class InferenceClient implements AutoCloseable {
     l2Hits.increment();
     parts.chatCache.put(
         call.key,
-        new CachedValue<>(response, bytes.get().length),
-        ttlFor(call.options, parts.chatCache.config().defaultTtl()));
+        new CachedValue<>(response, bytes.length),
+        l1TtlForL2Hit(call.options, parts.chatCache.config().defaultTtl(), hit.get()));
     return new Answer(response, CacheLevel.L2);
   }
 
@@ -1120,16 +1122,17 @@ public final class InferenceClient implements AutoCloseable {
     if (tier == null) {
       return null;
     }
-    Optional<byte[]> bytes = tier.secondLevelStore().get(key);
-    if (bytes.isEmpty() || bytes.get().length % 4 != 0) {
+    Optional<SecondLevelHit> stored = tier.lookup(key);
+    if (stored.isEmpty() || stored.get().value().length % 4 != 0) {
       return null;
     }
-    float[] vector = new float[bytes.get().length / 4];
-    ByteBuffer.wrap(bytes.get()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
+    byte[] bytes = stored.get().value();
+    float[] vector = new float[bytes.length / 4];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
     parts.embeddingCache.put(
         key,
-        new CachedValue<>(vector, bytes.get().length),
-        ttlFor(options, parts.embeddingCache.config().defaultTtl()));
+        new CachedValue<>(vector, bytes.length),
+        l1TtlForL2Hit(options, parts.embeddingCache.config().defaultTtl(), stored.get()));
     return new VectorHit(vector, CacheLevel.L2);
   }
 
@@ -1191,6 +1194,15 @@ public final class InferenceClient implements AutoCloseable {
 
   private static Duration ttlFor(CallOptions options, Duration fallback) {
     return options.ttl().orElse(fallback);
+  }
+
+  /**
+   * An L2 hit stays in L1 no longer than it has left in L2, which another instance may have set.
+   */
+  private static Duration l1TtlForL2Hit(
+      CallOptions options, Duration fallback, SecondLevelHit hit) {
+    Duration ttl = ttlFor(options, fallback);
+    return hit.timeToLive().compareTo(ttl) < 0 ? hit.timeToLive() : ttl;
   }
 
   private static int statusOf(@Nullable InferenceException error) {

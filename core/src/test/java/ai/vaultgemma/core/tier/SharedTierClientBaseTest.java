@@ -399,6 +399,37 @@ abstract class SharedTierClientBaseTest {
   }
 
   @Test
+  void anL2HitStaysInL1NoLongerThanItHadLeftInL2() throws Exception {
+    InferenceClient a = client(jdbcUrl());
+    InferenceClient b = client(jdbcUrl());
+    DataSource db = inspector();
+    a.chat(chat("brief"), CallOptions.builder().ttl(Duration.ofSeconds(1)).build());
+    a.embed(
+        EmbeddingRequest.of("embed-1", "brief"),
+        CallOptions.builder().ttl(Duration.ofSeconds(1)).build());
+    b.chat(chat("brief")); // an L2 hit; B's own default TTL is an hour
+    b.embed(EmbeddingRequest.of("embed-1", "brief"));
+    assertThat(b.health().client().l2Hits()).isEqualTo(2);
+    assertThat(server.getRequestCount()).isEqualTo(2);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                count(
+                        db,
+                        "SELECT COUNT(*) FROM " + prefix + "l2_entry WHERE expires_at < ?",
+                        System.currentTimeMillis())
+                    == 2);
+
+    // A's TTL ran out: B's in-memory copies are gone too, so B asks the backend.
+    b.chat(chat("brief"));
+    b.embed(EmbeddingRequest.of("embed-1", "brief"));
+    assertThat(server.getRequestCount()).isEqualTo(4);
+    assertThat(b.health().client().l1Hits()).isZero();
+  }
+
+  @Test
   void backgroundPurgeRemovesExpiredAnswers() throws Exception {
     SharedTierConfig fastPurge =
         tierConfig().toBuilder().purgeInterval(Duration.ofMillis(100)).build();

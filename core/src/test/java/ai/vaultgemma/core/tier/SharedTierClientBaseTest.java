@@ -403,10 +403,10 @@ abstract class SharedTierClientBaseTest {
     InferenceClient a = client(jdbcUrl());
     InferenceClient b = client(jdbcUrl());
     DataSource db = inspector();
-    a.chat(chat("brief"), CallOptions.builder().ttl(Duration.ofSeconds(1)).build());
+    a.chat(chat("brief"), CallOptions.builder().ttl(Duration.ofSeconds(2)).build());
     a.embed(
         EmbeddingRequest.of("embed-1", "brief"),
-        CallOptions.builder().ttl(Duration.ofSeconds(1)).build());
+        CallOptions.builder().ttl(Duration.ofSeconds(2)).build());
     b.chat(chat("brief")); // an L2 hit; B's own default TTL is an hour
     b.embed(EmbeddingRequest.of("embed-1", "brief"));
     assertThat(b.health().client().l2Hits()).isEqualTo(2);

@@ -932,6 +932,7 @@ public final class InferenceClient implements AutoCloseable {
         event.error(error.getClass().getSimpleName());
       }
       logger.inference(event.build());
+      boolean text = storesText(); // only then is the text worth building (L1 hits pass here)
       recordLogRow(
           trace,
           callScope,
@@ -940,8 +941,8 @@ public final class InferenceClient implements AutoCloseable {
           usage,
           latencyNanos,
           error,
-          promptText(request),
-          answer == null ? null : answer.response.text());
+          text ? promptText(request) : null,
+          text && answer != null ? answer.response.text() : null);
     }
   }
 
@@ -982,8 +983,13 @@ public final class InferenceClient implements AutoCloseable {
     tier.inferenceLog().record(row.build());
   }
 
-  private static String embedText(List<String> inputs) {
-    return String.join("\n", inputs);
+  private boolean storesText() {
+    SharedTier tier = parts.tier;
+    return tier != null && tier.config().storePromptText();
+  }
+
+  private @Nullable String embedText(List<String> inputs) {
+    return storesText() ? String.join("\n", inputs) : null;
   }
 
   /** A cached embedding and the level that held it. */

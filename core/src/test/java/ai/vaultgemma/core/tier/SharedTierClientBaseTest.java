@@ -538,6 +538,19 @@ abstract class SharedTierClientBaseTest {
       assertThat(rs.getString(1)).isEqualTo("card **** please");
       assertThat(rs.getString(2)).isEqualTo("echo: card **** please");
     }
+    a.embed(EmbeddingRequest.of("embed-1", List.of("4111 one", "two")));
+    awaitLogDrained(a, 2);
+    try (Connection c = inspector().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT prompt_text, response_text FROM "
+                    + prefix
+                    + "inference_log WHERE model = 'embed-1'");
+        ResultSet rs = ps.executeQuery()) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("**** one\ntwo");
+      assertThat(rs.getString(2)).isNull();
+    }
   }
 
   @Test

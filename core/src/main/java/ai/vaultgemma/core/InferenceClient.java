@@ -1071,13 +1071,22 @@ public final class InferenceClient implements AutoCloseable {
             return CompletableFuture.completedFuture(hit);
           }
           backendCalls.increment();
-          return transport
-              .chatAsync(call.request, traceHeaders(call.trace))
-              .thenApply(
-                  response -> {
-                    store(call, response);
-                    return new Answer(response, CacheLevel.MISS);
-                  });
+          CompletableFuture<ChatResponse> response =
+              transport.chatAsync(call.request, traceHeaders(call.trace));
+          Function<ChatResponse, Answer> storeAnswer =
+              r -> {
+                try (TraceScope ignored = call.trace.makeCurrent()) {
+                  store(call, r);
+                }
+                return new Answer(r, CacheLevel.MISS);
+              };
+          // The response completes on OkHttp's callback thread, which holds one of the per-host
+          // request slots until it returns: a write to the shared tier (a database round trip, or
+          // a wait as long as the DB pool's timeouts while the database is unwell) must not run
+          // there, or a slow database would throttle every async call to the server.
+          return parts.tier == null || call.options.skipCacheWrite()
+              ? response.thenApply(storeAnswer)
+              : response.thenApplyAsync(storeAnswer, parts.blockingExecutor);
         });
   }
 

@@ -4,10 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ai.vaultgemma.core.CallOptions;
+import ai.vaultgemma.core.ChatResponse;
 import ai.vaultgemma.core.EmbeddingRequest;
 import ai.vaultgemma.core.HealthSnapshot;
 import ai.vaultgemma.core.InferenceClient;
 import ai.vaultgemma.logging.TraceScope;
+import ai.vaultgemma.pool.HttpPoolConfig;
 import ai.vaultgemma.testing.PostgresExtension;
 import java.net.URLEncoder;
 import java.sql.Connection;
@@ -15,13 +18,19 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -146,6 +155,60 @@ class SharedTierClientPostgresTest extends SharedTierClientBaseTest {
       assertThat(logRowsWithTrace(db, BEFORE_TRACE)).as("rows before the cut").isEqualTo(6);
       assertThat(logRowsWithTrace(db, DURING_TRACE)).as("rows during the cut").isEqualTo(12);
       assertThat(b.health().client().failures()).isZero();
+    }
+  }
+
+  @Test
+  void aSlowSharedTierWriteDoesNotHoldAnHttpSlotOfAnAsyncCall() throws Exception {
+    try (TcpForwarder forwarder = new TcpForwarder(postgres.host(), postgres.port())) {
+      CountDownLatch firstArrived = new CountDownLatch(1);
+      AtomicReference<CompletableFuture<ChatResponse>> first = new AtomicReference<>();
+      AtomicBoolean firstDoneWhenSecondArrived = new AtomicBoolean(true);
+      server.setDispatcher(
+          new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+              String body = request.getBody() == null ? "" : request.getBody().utf8();
+              if (body.contains("first")) {
+                // L2 was read before this request; from now on the database is silent, so the
+                // write of this answer to L2 hangs until the tier's timeout.
+                forwarder.stall();
+                firstArrived.countDown();
+              } else if (body.contains("second")) {
+                firstDoneWhenSecondArrived.set(first.get().isDone());
+              }
+              return BACKEND.dispatch(request);
+            }
+          });
+      InferenceClient b =
+          track(
+              InferenceClient.builder()
+                  .baseUrl(server.url("/v1").toString())
+                  .httpPool(HttpPoolConfig.builder().maxRequestsPerHost(1).build())
+                  .dbPool(dbPool(urlThrough(forwarder)))
+                  .sharedTier(tierConfig().toBuilder().readTimeout(Duration.ofSeconds(3)).build())
+                  .build());
+      b.chat(chat("warm the pool"));
+
+      first.set(b.chatAsync(chat("first")));
+      assertThat(firstArrived.await(10, TimeUnit.SECONDS)).isTrue();
+      ChatResponse second =
+          b.chatAsync(
+                  chat("second"),
+                  CallOptions.builder().skipCacheRead(true).skipCacheWrite(true).build())
+              .get(10, TimeUnit.SECONDS);
+
+      assertThat(second.text()).isEqualTo("echo: second");
+      assertThat(firstDoneWhenSecondArrived)
+          .as("the second request went out while the first answer was still being written to L2")
+          .isFalse();
+      // The stalled write gives up after the tier's 3 s timeout (not 3 s plus pgjdbc's 10 s wait
+      // for
+      // a cancel request that cannot get through), then the answer is returned.
+      assertThat(first.get().get(8, TimeUnit.SECONDS).text()).isEqualTo("echo: first");
+      assertThat(b.health().sharedTier().orElseThrow().secondLevel().writeFailureCount())
+          .isEqualTo(1);
+      forwarder.restore();
     }
   }
 

@@ -33,12 +33,13 @@ import org.slf4j.LoggerFactory;
  * deletes them in bounded batches.
  *
  * <p>Every statement runs under the read timeout (network timeout in milliseconds, query timeout
- * rounded up to seconds); getting a connection is bounded by the pool. Any failure is counted and
- * turns the store degraded (see {@link Availability}): while degraded, operations skip the database
- * and one call per retry interval probes it, so the store recovers on its own. Purge statements get
- * ten read timeouts. If the tables could not be created at start, operations fail fast (counted,
- * degraded) while the scheduler retries the migration; callers never wait for DDL. Thread-safe;
- * does not own the data source or the scheduler.
+ * the next whole second above it, see {@link JdbcSupport#querySeconds}); getting a connection is
+ * bounded by the pool. Any failure is counted and turns the store degraded (see {@link
+ * Availability}): while degraded, operations skip the database and one call per retry interval
+ * probes it, so the store recovers on its own. Purge statements get ten read timeouts. If the
+ * tables could not be created at start, operations fail fast (counted, degraded) while the
+ * scheduler retries the migration; callers never wait for DDL. Thread-safe; does not own the data
+ * source or the scheduler.
  */
 public final class JdbcSecondLevelStore implements SecondLevelStore {
 

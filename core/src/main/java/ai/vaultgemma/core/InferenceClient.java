@@ -11,8 +11,8 @@ import ai.vaultgemma.core.internal.OpenAiTransport;
 import ai.vaultgemma.core.internal.Replay;
 import ai.vaultgemma.core.internal.StreamCall;
 import ai.vaultgemma.core.tier.CacheLevel;
-import ai.vaultgemma.core.tier.InferenceLog;
 import ai.vaultgemma.core.tier.InferenceLogRecord;
+import ai.vaultgemma.core.tier.SecondLevelHit;
 import ai.vaultgemma.core.tier.SharedTier;
 import ai.vaultgemma.core.tier.SharedTierConfig;
 import ai.vaultgemma.core.tier.SharedTierHealth;
@@ -596,19 +596,21 @@ public final class InferenceClient implements AutoCloseable {
     tracker.enter();
     long start = System.nanoTime();
     String callScope = options.scope().orElse(scope);
+    TraceContext trace = null;
     try (TraceScope span = TraceScope.open()) {
+      trace = span.context();
       calls.increment();
       List<String> inputs = request.inputs();
       float[][] vectors = new float[inputs.size()][];
       String[] keys = new String[inputs.size()];
       Map<String, List<Integer>> misses = new LinkedHashMap<>();
-      int fromCache = 0;
+      int fromL2 = 0;
       for (int i = 0; i < inputs.size(); i++) {
         keys[i] = CanonicalKeys.embeddingKey(request, inputs.get(i), baseUrl, callScope);
-        float[] cached = options.skipCacheRead() ? null : embeddingFromCache(keys[i], options);
+        VectorHit cached = options.skipCacheRead() ? null : embeddingFromCache(keys[i], options);
         if (cached != null) {
-          vectors[i] = cached;
-          fromCache++;
+          vectors[i] = cached.vector;
+          fromL2 += cached.level == CacheLevel.L2 ? 1 : 0;
         } else {
           misses.computeIfAbsent(inputs.get(i), k -> new ArrayList<>()).add(i);
         }
@@ -650,7 +652,11 @@ public final class InferenceClient implements AutoCloseable {
       for (int i = 0; i < vectors.length; i++) {
         data.add(Embedding.of(i, vectors[i]));
       }
-      long latencyMs = (System.nanoTime() - start) / 1_000_000;
+      long latencyNanos = System.nanoTime() - start;
+      long latencyMs = latencyNanos / 1_000_000;
+      // The level of a call is the lowest one any of its inputs needed.
+      CacheLevel level =
+          !misses.isEmpty() ? CacheLevel.MISS : fromL2 > 0 ? CacheLevel.L2 : CacheLevel.L1;
       logger.inference(
           InferenceEvent.builder(model)
               .domain("embeddings")
@@ -660,12 +666,34 @@ public final class InferenceClient implements AutoCloseable {
               .cacheHit(misses.isEmpty())
               .cacheScope(callScope)
               .build());
-      if (fromCache > 0 && misses.isEmpty()) {
+      if (level == CacheLevel.L1) {
         l1Hits.increment();
+      } else if (level == CacheLevel.L2) {
+        l2Hits.increment();
       }
+      recordLogRow(
+          span.context(),
+          callScope,
+          model,
+          level,
+          usage,
+          latencyNanos,
+          null,
+          embedText(inputs),
+          null);
       return new EmbeddingResponse("list", data, model, usage, Map.of());
     } catch (InferenceException e) {
       failures.increment();
+      recordLogRow(
+          trace,
+          callScope,
+          request.model(),
+          CacheLevel.MISS,
+          null,
+          System.nanoTime() - start,
+          e,
+          embedText(request.inputs()),
+          null);
       throw e;
     } finally {
       tracker.exit();
@@ -904,30 +932,74 @@ public final class InferenceClient implements AutoCloseable {
         event.error(error.getClass().getSimpleName());
       }
       logger.inference(event.build());
-      SharedTier tier = parts.tier;
-      if (tier != null) {
-        InferenceLog log = tier.inferenceLog();
-        InferenceLogRecord.Builder row =
-            InferenceLogRecord.builder()
-                .time(Instant.now(clock))
-                .traceId(trace.traceId())
-                .scope(callScope)
-                .model(model)
-                .cacheLevel(answer == null ? CacheLevel.MISS : answer.level)
-                .latency(Duration.ofNanos(latencyNanos))
-                .status(statusOf(error))
-                .errorType(error == null ? null : error.getClass().getSimpleName());
-        if (usage != null) {
-          row.promptTokens(usage.promptTokens()).completionTokens(usage.completionTokens());
-        }
-        if (tier.config().storePromptText()) {
-          row.promptText(promptText(request));
-          if (answer != null) {
-            row.responseText(answer.response.text());
-          }
-        }
-        log.record(row.build());
-      }
+      boolean text = storesText(); // only then is the text worth building (L1 hits pass here)
+      recordLogRow(
+          trace,
+          callScope,
+          model,
+          answer == null ? CacheLevel.MISS : answer.level,
+          usage,
+          latencyNanos,
+          error,
+          text ? promptText(request) : null,
+          text && answer != null ? answer.response.text() : null);
+    }
+  }
+
+  /**
+   * Queues one inference log row when the client has a shared tier. Text is passed only when the
+   * tier stores it (after its redactor); never blocks, never throws for the database.
+   */
+  private void recordLogRow(
+      @Nullable TraceContext trace,
+      String callScope,
+      String model,
+      CacheLevel level,
+      @Nullable Usage usage,
+      long latencyNanos,
+      @Nullable InferenceException error,
+      @Nullable String prompt,
+      @Nullable String response) {
+    SharedTier tier = parts.tier;
+    if (tier == null) {
+      return;
+    }
+    InferenceLogRecord.Builder row =
+        InferenceLogRecord.builder()
+            .time(Instant.now(clock))
+            .traceId(trace == null ? "" : trace.traceId())
+            .scope(callScope)
+            .model(model)
+            .cacheLevel(level)
+            .latency(Duration.ofNanos(Math.max(0, latencyNanos)))
+            .status(statusOf(error))
+            .errorType(error == null ? null : error.getClass().getSimpleName());
+    if (usage != null) {
+      row.promptTokens(usage.promptTokens()).completionTokens(usage.completionTokens());
+    }
+    if (tier.config().storePromptText()) {
+      row.promptText(prompt).responseText(response);
+    }
+    tier.inferenceLog().record(row.build());
+  }
+
+  private boolean storesText() {
+    SharedTier tier = parts.tier;
+    return tier != null && tier.config().storePromptText();
+  }
+
+  private @Nullable String embedText(List<String> inputs) {
+    return storesText() ? String.join("\n", inputs) : null;
+  }
+
+  /** A cached embedding and the level that held it. */
+  private static final class VectorHit {
+    final float[] vector;
+    final CacheLevel level;
+
+    VectorHit(float[] vector, CacheLevel level) {
+      this.vector = vector;
+      this.level = level;
     }
   }
 
@@ -999,13 +1071,22 @@ public final class InferenceClient implements AutoCloseable {
             return CompletableFuture.completedFuture(hit);
           }
           backendCalls.increment();
-          return transport
-              .chatAsync(call.request, traceHeaders(call.trace))
-              .thenApply(
-                  response -> {
-                    store(call, response);
-                    return new Answer(response, CacheLevel.MISS);
-                  });
+          CompletableFuture<ChatResponse> response =
+              transport.chatAsync(call.request, traceHeaders(call.trace));
+          Function<ChatResponse, Answer> storeAnswer =
+              r -> {
+                try (TraceScope ignored = call.trace.makeCurrent()) {
+                  store(call, r);
+                }
+                return new Answer(r, CacheLevel.MISS);
+              };
+          // The response completes on OkHttp's callback thread, which holds one of the per-host
+          // request slots until it returns: a write to the shared tier (a database round trip, or
+          // a wait as long as the DB pool's timeouts while the database is unwell) must not run
+          // there, or a slow database would throttle every async call to the server.
+          return parts.tier == null || call.options.skipCacheWrite()
+              ? response.thenApply(storeAnswer)
+              : response.thenApplyAsync(storeAnswer, parts.blockingExecutor);
         });
   }
 
@@ -1014,13 +1095,14 @@ public final class InferenceClient implements AutoCloseable {
     if (tier == null) {
       return null;
     }
-    Optional<byte[]> bytes = tier.secondLevelStore().get(call.key);
-    if (bytes.isEmpty()) {
+    Optional<SecondLevelHit> hit = tier.lookup(call.key);
+    if (hit.isEmpty()) {
       return null;
     }
+    byte[] bytes = hit.get().value();
     ChatResponse response;
     try {
-      response = Json.MAPPER.readValue(bytes.get(), ChatResponse.class);
+      response = Json.MAPPER.readValue(bytes, ChatResponse.class);
     } catch (RuntimeException e) {
       logger.warn("shared tier: an unreadable cached answer was ignored");
       return null;
@@ -1028,8 +1110,8 @@ public final class InferenceClient implements AutoCloseable {
     l2Hits.increment();
     parts.chatCache.put(
         call.key,
-        new CachedValue<>(response, bytes.get().length),
-        ttlFor(call.options, parts.chatCache.config().defaultTtl()));
+        new CachedValue<>(response, bytes.length),
+        l1TtlForL2Hit(call.options, parts.chatCache.config().defaultTtl(), hit.get()));
     return new Answer(response, CacheLevel.L2);
   }
 
@@ -1046,27 +1128,27 @@ public final class InferenceClient implements AutoCloseable {
     }
   }
 
-  private float @Nullable [] embeddingFromCache(String key, CallOptions options) {
+  private @Nullable VectorHit embeddingFromCache(String key, CallOptions options) {
     CachedValue<float[]> hit = parts.embeddingCache.getIfPresent(key);
     if (hit != null) {
-      return hit.value();
+      return new VectorHit(hit.value(), CacheLevel.L1);
     }
     SharedTier tier = parts.tier;
     if (tier == null) {
       return null;
     }
-    Optional<byte[]> bytes = tier.secondLevelStore().get(key);
-    if (bytes.isEmpty() || bytes.get().length % 4 != 0) {
+    Optional<SecondLevelHit> stored = tier.lookup(key);
+    if (stored.isEmpty() || stored.get().value().length % 4 != 0) {
       return null;
     }
-    float[] vector = new float[bytes.get().length / 4];
-    ByteBuffer.wrap(bytes.get()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
-    l2Hits.increment();
+    byte[] bytes = stored.get().value();
+    float[] vector = new float[bytes.length / 4];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
     parts.embeddingCache.put(
         key,
-        new CachedValue<>(vector, bytes.get().length),
-        ttlFor(options, parts.embeddingCache.config().defaultTtl()));
-    return vector;
+        new CachedValue<>(vector, bytes.length),
+        l1TtlForL2Hit(options, parts.embeddingCache.config().defaultTtl(), stored.get()));
+    return new VectorHit(vector, CacheLevel.L2);
   }
 
   private void storeEmbedding(String key, float[] vector, CallOptions options) {
@@ -1127,6 +1209,15 @@ public final class InferenceClient implements AutoCloseable {
 
   private static Duration ttlFor(CallOptions options, Duration fallback) {
     return options.ttl().orElse(fallback);
+  }
+
+  /**
+   * An L2 hit stays in L1 no longer than it has left in L2, which another instance may have set.
+   */
+  private static Duration l1TtlForL2Hit(
+      CallOptions options, Duration fallback, SecondLevelHit hit) {
+    Duration ttl = ttlFor(options, fallback);
+    return hit.timeToLive().compareTo(ttl) < 0 ? hit.timeToLive() : ttl;
   }
 
   private static int statusOf(@Nullable InferenceException error) {

@@ -8,6 +8,8 @@ import ai.vaultgemma.core.tier.internal.InferenceLogWriter;
 import ai.vaultgemma.core.tier.internal.JdbcSecondLevelStore;
 import ai.vaultgemma.core.tier.internal.SchemaMigrator;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -105,6 +107,26 @@ public final class SharedTier implements AutoCloseable {
    */
   public SecondLevelStore secondLevelStore() {
     return store;
+  }
+
+  /**
+   * Looks {@code key} up in the second level, as {@link SecondLevelStore#get} does, and also says
+   * how long the entry has left to live, so a copy in the in-memory cache can be kept no longer.
+   * Never throws for a failure of the database (it is a miss, counted).
+   *
+   * @param key the key, at most {@link SecondLevelStore#MAX_KEY_LENGTH} characters
+   * @return the value and its remaining time to live, or empty when absent, expired or the database
+   *     could not answer
+   * @throws NullPointerException if {@code key} is null
+   * @throws IllegalArgumentException if {@code key} is too long
+   */
+  public Optional<SecondLevelHit> lookup(String key) {
+    JdbcSecondLevelStore.Timed hit = store.getTimed(key);
+    if (hit == null) {
+      return Optional.empty();
+    }
+    long left = Math.max(1, hit.expiresAtMillis() - store.clock().millis());
+    return Optional.of(new SecondLevelHit(hit.value(), Duration.ofMillis(left)));
   }
 
   /**

@@ -309,10 +309,11 @@ public final class SharedTierConfig {
 
     /**
      * Sets how long one second-level statement may take. Applied with millisecond precision as the
-     * connection's network timeout (which is what bounds a read on a silent network), and rounded
-     * up to whole seconds as the query timeout. Getting a connection is bounded by the pool's own
-     * connection timeout, so keep that short too. A log batch insert and a purge statement may take
-     * ten times this value.
+     * connection's network timeout (which is what bounds a read on a silent network), and as a
+     * query timeout of the next whole second above it (so the network timeout always fires first,
+     * and pgjdbc never waits for a cancel request that cannot get through). Getting a connection is
+     * bounded by the pool's own connection timeout, so keep that short too. A log batch insert and
+     * a purge statement may take ten times this value.
      *
      * @param readTimeout the timeout, positive
      * @return this builder

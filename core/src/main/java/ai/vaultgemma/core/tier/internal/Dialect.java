@@ -155,7 +155,7 @@ public abstract class Dialect {
   }
 
   String selectEntry() {
-    return "SELECT value_bytes, compressed, raw_size FROM "
+    return "SELECT value_bytes, compressed, raw_size, expires_at FROM "
         + entryTable
         + " WHERE cache_key = ? AND expires_at > ?";
   }

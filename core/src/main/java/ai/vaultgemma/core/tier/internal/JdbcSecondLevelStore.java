@@ -33,12 +33,13 @@ import org.slf4j.LoggerFactory;
  * deletes them in bounded batches.
  *
  * <p>Every statement runs under the read timeout (network timeout in milliseconds, query timeout
- * rounded up to seconds); getting a connection is bounded by the pool. Any failure is counted and
- * turns the store degraded (see {@link Availability}): while degraded, operations skip the database
- * and one call per retry interval probes it, so the store recovers on its own. Purge statements get
- * ten read timeouts. If the tables could not be created at start, operations fail fast (counted,
- * degraded) while the scheduler retries the migration; callers never wait for DDL. Thread-safe;
- * does not own the data source or the scheduler.
+ * the next whole second above it, see {@link JdbcSupport#querySeconds}); getting a connection is
+ * bounded by the pool. Any failure is counted and turns the store degraded (see {@link
+ * Availability}): while degraded, operations skip the database and one call per retry interval
+ * probes it, so the store recovers on its own. Purge statements get ten read timeouts. If the
+ * tables could not be created at start, operations fail fast (counted, degraded) while the
+ * scheduler retries the migration; callers never wait for DDL. Thread-safe; does not own the data
+ * source or the scheduler.
  */
 public final class JdbcSecondLevelStore implements SecondLevelStore {
 
@@ -127,14 +128,36 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
 
   @Override
   public Optional<byte[]> get(String key) {
+    Timed hit = getTimed(key);
+    return hit == null ? Optional.empty() : Optional.of(hit.value());
+  }
+
+  /**
+   * A value and when it expires, in epoch milliseconds of this store's clock.
+   *
+   * @param value the value, a fresh array
+   * @param expiresAtMillis when the entry expires
+   */
+  @SuppressWarnings("ArrayRecordComponent") // internal carrier; the array is the caller's own
+  public record Timed(byte[] value, long expiresAtMillis) {}
+
+  /**
+   * As {@link #get}, also returning when the entry expires, so a caller can keep a copy for no
+   * longer than the entry lives. Counted as {@link #get} is.
+   *
+   * @param key the key
+   * @return the value and its expiry, or null when absent, expired or the store could not answer
+   */
+  public @Nullable Timed getTimed(String key) {
     checkKey(key);
     if (closed.get() || !availability.tryAcquire()) {
       errors.increment();
-      return Optional.empty();
+      return null;
     }
     byte[] stored;
     boolean compressed;
     int rawSize;
+    long expiresAt;
     try {
       requireSchema();
       try (Connection c = dataSource.getConnection()) {
@@ -147,11 +170,12 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
             if (!rs.next()) {
               availability.succeeded();
               misses.increment();
-              return Optional.empty();
+              return null;
             }
             stored = rs.getBytes(1);
             compressed = rs.getBoolean(2);
             rawSize = rs.getInt(3);
+            expiresAt = rs.getLong(4);
           }
         }
       }
@@ -159,17 +183,17 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
     } catch (SQLException | RuntimeException e) {
       availability.failed("get", e);
       errors.increment();
-      return Optional.empty();
+      return null;
     }
     try {
       byte[] value = ValueCodec.decode(stored, compressed, rawSize);
       hits.increment();
-      return Optional.of(value);
+      return new Timed(value, expiresAt);
     } catch (DataFormatException e) {
       // A corrupt row is this key's problem, not the database's: a miss, not degraded.
       log.warn("Ignoring corrupt L2 entry in {}: {}", dialect.entryTable, e.getMessage());
       errors.increment();
-      return Optional.empty();
+      return null;
     }
   }
 
@@ -323,6 +347,11 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
       // A scheduled task that throws is never run again; purgeExpired catches what it expects.
       log.warn("Unexpected failure purging {}", dialect.entryTable, e);
     }
+  }
+
+  /** Returns the clock expiry is computed with. */
+  public Clock clock() {
+    return clock;
   }
 
   @Override

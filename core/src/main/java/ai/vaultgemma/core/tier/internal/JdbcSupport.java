@@ -41,9 +41,17 @@ final class JdbcSupport {
   }
 
   /**
-   * Converts a timeout in milliseconds to whole seconds for {@code setQueryTimeout}, at least 1.
+   * Converts a timeout in milliseconds to whole seconds for {@code setQueryTimeout}: always longer
+   * than {@code millis}, so the network timeout of {@link #boundNetwork} fires first.
+   *
+   * <p>Why strictly longer: when PostgreSQL's query timeout fires, pgjdbc sends a cancel request
+   * over a new connection, and a statement that then fails waits for that cancel to finish, which
+   * on a silent network takes the driver's {@code cancelSignalTimeout} (10 s by default). A read
+   * timeout of 3 s became a 13 s stall that way. When the network timeout fires first, the
+   * connection is aborted and the pending cancel is simply dropped. Where the network timeout is
+   * not supported (H2 in-process), the query timeout is the bound, at most one second later.
    */
   static int querySeconds(long millis) {
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (millis + 999) / 1000));
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, millis / 1000 + 1));
   }
 }

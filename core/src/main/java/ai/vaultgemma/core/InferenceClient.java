@@ -50,6 +50,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -230,8 +231,9 @@ public final class InferenceClient implements AutoCloseable {
       try {
         b.baseUrl(url);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            ENV_BASE_URL + " must be an http(s) URL but was \"" + url + "\"", e);
+        // The builder's message names the value, except when it would show credentials; keep
+        // that choice instead of echoing the raw URL (which may carry a password) here.
+        throw new IllegalArgumentException(ENV_BASE_URL + ": " + e.getMessage(), e);
       }
     }
     String key = env.apply(ENV_API_KEY);
@@ -239,7 +241,12 @@ public final class InferenceClient implements AutoCloseable {
       if (key.isBlank()) {
         throw new IllegalArgumentException(ENV_API_KEY + " is set but blank (value hidden)");
       }
-      b.apiKey(key);
+      try {
+        b.apiKey(key);
+      } catch (IllegalArgumentException e) {
+        // the builder's message hides the value; it only lacks the variable's name
+        throw new IllegalArgumentException(ENV_API_KEY + ": " + e.getMessage(), e);
+      }
     }
     String capacity = env.apply(ENV_CACHE_CAPACITY);
     String ttlHours = env.apply(ENV_CACHE_TTL_HOURS);
@@ -513,7 +520,11 @@ public final class InferenceClient implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     return subscriber -> {
       Objects.requireNonNull(subscriber, "subscriber");
-      SubmissionPublisher<ChatChunk> publisher = new SubmissionPublisher<>();
+      // Deliver on the client's threads, each task in the trace that was current when it was
+      // handed over, so subscribers see the caller's trace id in the MDC.
+      SubmissionPublisher<ChatChunk> publisher =
+          new SubmissionPublisher<>(
+              TraceContext.wrap(parts.blockingExecutor), Flow.defaultBufferSize());
       publisher.subscribe(subscriber);
       AtomicReference<@Nullable ChatStream> handle = new AtomicReference<>();
       try {
@@ -604,7 +615,8 @@ public final class InferenceClient implements AutoCloseable {
       Map<String, List<Integer>> misses = new LinkedHashMap<>();
       int fromCache = 0;
       for (int i = 0; i < inputs.size(); i++) {
-        keys[i] = CanonicalKeys.embeddingKey(request, inputs.get(i), baseUrl, callScope);
+        keys[i] =
+            CanonicalKeys.embeddingKey(request, inputs.get(i), transport.baseUrl(), callScope);
         float[] cached = options.skipCacheRead() ? null : embeddingFromCache(keys[i], options);
         if (cached != null) {
           vectors[i] = cached;
@@ -847,7 +859,7 @@ public final class InferenceClient implements AutoCloseable {
       this.request = request;
       this.options = options;
       this.callScope = options.scope().orElse(scope);
-      this.key = CanonicalKeys.chatKey(request, baseUrl, callScope);
+      this.key = CanonicalKeys.chatKey(request, transport.baseUrl(), callScope);
       this.trace = trace;
       this.stream = stream;
       calls.increment();
@@ -950,11 +962,19 @@ public final class InferenceClient implements AutoCloseable {
       return existing;
     }
     // Between our L1 miss and winning the slot, another call may have stored the answer and left.
-    CachedValue<ChatResponse> late = parts.chatCache.peek(call.key);
-    CompletableFuture<Answer> work =
-        late != null
-            ? CompletableFuture.completedFuture(new Answer(late.value(), CacheLevel.L1))
-            : fetch(call, async);
+    CompletableFuture<Answer> work;
+    try {
+      CachedValue<ChatResponse> late = parts.chatCache.peek(call.key);
+      work =
+          late != null
+              ? CompletableFuture.completedFuture(new Answer(late.value(), CacheLevel.L1))
+              : fetch(call, async);
+    } catch (Throwable t) {
+      // Never leave the slot behind: every later identical call would wait on it forever.
+      inFlight.remove(call.key, mine);
+      mine.completeExceptionally(t);
+      return mine;
+    }
     CompletableFuture<?> unused =
         work.whenComplete(
             (answer, error) -> {
@@ -1033,16 +1053,25 @@ public final class InferenceClient implements AutoCloseable {
     return new Answer(response, CacheLevel.L2);
   }
 
+  /**
+   * Stores a fresh answer. Caching is best effort: the caller already has a good answer, so a cache
+   * that cannot take it (closed after the shutdown timeout, a store that fails) is logged and the
+   * answer is still returned.
+   */
   private void store(Call call, ChatResponse response) {
     if (call.options.skipCacheWrite()) {
       return;
     }
-    byte[] json = Json.MAPPER.writeValueAsBytes(response);
-    Duration ttl = ttlFor(call.options, parts.chatCache.config().defaultTtl());
-    parts.chatCache.put(call.key, new CachedValue<>(response, json.length), ttl);
-    SharedTier tier = parts.tier;
-    if (tier != null) {
-      tier.secondLevelStore().put(call.key, json, ttl);
+    try {
+      byte[] json = Json.MAPPER.writeValueAsBytes(response);
+      Duration ttl = ttlFor(call.options, parts.chatCache.config().defaultTtl());
+      parts.chatCache.put(call.key, new CachedValue<>(response, json.length), ttl);
+      SharedTier tier = parts.tier;
+      if (tier != null) {
+        tier.secondLevelStore().put(call.key, json, ttl);
+      }
+    } catch (RuntimeException e) {
+      logger.warn("the answer was returned but not cached: " + e);
     }
   }
 
@@ -1070,19 +1099,34 @@ public final class InferenceClient implements AutoCloseable {
   }
 
   private void storeEmbedding(String key, float[] vector, CallOptions options) {
-    Duration ttl = ttlFor(options, parts.embeddingCache.config().defaultTtl());
-    parts.embeddingCache.put(key, new CachedValue<>(vector, 4L * vector.length), ttl);
-    SharedTier tier = parts.tier;
-    if (tier != null) {
-      ByteBuffer bytes = ByteBuffer.allocate(4 * vector.length).order(ByteOrder.LITTLE_ENDIAN);
-      bytes.asFloatBuffer().put(vector);
-      tier.secondLevelStore().put(key, bytes.array(), ttl);
+    try {
+      Duration ttl = ttlFor(options, parts.embeddingCache.config().defaultTtl());
+      parts.embeddingCache.put(key, new CachedValue<>(vector, 4L * vector.length), ttl);
+      SharedTier tier = parts.tier;
+      if (tier != null) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * vector.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(vector);
+        tier.secondLevelStore().put(key, bytes.array(), ttl);
+      }
+    } catch (RuntimeException e) {
+      logger.warn("the embedding was returned but not cached: " + e);
     }
   }
 
   private ChatStream replay(Call call, Answer cached, ChatStreamListener listener, Runnable exit) {
     CompletableFuture<ChatResponse> completion = new CompletableFuture<>();
     AtomicBoolean cancelled = new AtomicBoolean();
+    // Cancelling the future cancels the replay, as ChatStream promises.
+    CompletableFuture<?> unused =
+        completion.whenComplete(
+            (r, e) -> {
+              if (e instanceof CancellationException) {
+                cancelled.set(true);
+              }
+            });
+    // Same contract as a live stream: chunks, then exactly one of onComplete or onError. A
+    // listener that throws from onChunk cancels the replay and gets onError; one that throws from
+    // onComplete is logged, and the replay still completes (it has already succeeded).
     parts.blockingExecutor.execute(
         () -> {
           try (TraceScope ignored = call.trace.makeCurrent()) {
@@ -1090,17 +1134,32 @@ public final class InferenceClient implements AutoCloseable {
               if (cancelled.get()) {
                 return;
               }
-              listener.onChunk(chunk);
+              try {
+                listener.onChunk(chunk);
+              } catch (RuntimeException e) {
+                InferenceException failure =
+                    new InferenceException(
+                        "chat stream listener threw; the stream was cancelled", e);
+                call.finish(null, failure);
+                try {
+                  listener.onError(failure);
+                } catch (RuntimeException suppressed) {
+                  logger.warn("chat stream listener onError threw: " + suppressed);
+                }
+                completion.completeExceptionally(failure);
+                return;
+              }
+            }
+            if (cancelled.get()) {
+              return;
             }
             call.finish(cached, null);
-            listener.onComplete(cached.response);
+            try {
+              listener.onComplete(cached.response);
+            } catch (RuntimeException e) {
+              logger.warn("chat stream listener onComplete threw: " + e);
+            }
             completion.complete(cached.response);
-          } catch (RuntimeException e) {
-            InferenceException failure =
-                new InferenceException("chat stream listener failed: " + e, e);
-            call.finish(null, failure);
-            listener.onError(failure);
-            completion.completeExceptionally(failure);
           } finally {
             exit.run();
           }
@@ -1186,6 +1245,15 @@ public final class InferenceClient implements AutoCloseable {
 
     StreamHandle(StreamCall call) {
       this.call = call;
+      // ChatStream promises that cancelling the future cancels the stream (closes the socket).
+      CompletableFuture<?> unused =
+          call.completion()
+              .whenComplete(
+                  (r, e) -> {
+                    if (e instanceof CancellationException && !call.isCancelled()) {
+                      call.cancel();
+                    }
+                  });
     }
 
     @Override
@@ -1215,6 +1283,14 @@ public final class InferenceClient implements AutoCloseable {
     final ResponseCache<String, CachedValue<ChatResponse>> chatCache;
     final ResponseCache<String, CachedValue<float[]>> embeddingCache;
     final ExecutorService blockingExecutor;
+
+    /**
+     * The parts this set created, in closing order (tier, DB pool, HTTP pool, caches). A derived
+     * client that overrides one part creates a new set that also holds its parent's other parts;
+     * closing it must close only what it created, never what it borrowed.
+     */
+    private final List<AutoCloseable> created;
+
     @Nullable InferenceClient owner;
 
     Parts(
@@ -1223,22 +1299,22 @@ public final class InferenceClient implements AutoCloseable {
         @Nullable SharedTier tier,
         ResponseCache<String, CachedValue<ChatResponse>> chatCache,
         ResponseCache<String, CachedValue<float[]>> embeddingCache,
-        ExecutorService blockingExecutor) {
+        ExecutorService blockingExecutor,
+        List<AutoCloseable> created) {
       this.http = http;
       this.db = db;
       this.tier = tier;
       this.chatCache = chatCache;
       this.embeddingCache = embeddingCache;
       this.blockingExecutor = blockingExecutor;
+      this.created = List.copyOf(created);
     }
 
     void close() {
       blockingExecutor.shutdown();
-      closeQuietly(tier);
-      closeQuietly(db);
-      closeQuietly(http);
-      closeQuietly(chatCache);
-      closeQuietly(embeddingCache);
+      for (AutoCloseable part : created) {
+        closeQuietly(part);
+      }
     }
 
     private static void closeQuietly(@Nullable AutoCloseable part) {
@@ -1481,24 +1557,36 @@ public final class InferenceClient implements AutoCloseable {
         } else {
           tier = parts == null || dbPool != null ? null : parts.tier;
         }
-        ResponseCache<String, CachedValue<ChatResponse>> chat =
-            inferenceCache != null || parts == null
-                ? ResponseCache.create(
-                    inferenceCache == null ? CacheConfig.inference() : inferenceCache)
-                : parts.chatCache;
-        ResponseCache<String, CachedValue<float[]>> vectors =
-            embeddingCache != null || parts == null
-                ? ResponseCache.create(
-                    embeddingCache == null ? CacheConfig.embeddings() : embeddingCache)
-                : parts.embeddingCache;
+        ResponseCache<String, CachedValue<ChatResponse>> chat;
+        if (inferenceCache != null || parts == null) {
+          chat =
+              ResponseCache.create(
+                  inferenceCache == null ? CacheConfig.inference() : inferenceCache);
+          started.add(chat);
+        } else {
+          chat = parts.chatCache;
+        }
+        ResponseCache<String, CachedValue<float[]>> vectors;
+        if (embeddingCache != null || parts == null) {
+          vectors =
+              ResponseCache.create(
+                  embeddingCache == null ? CacheConfig.embeddings() : embeddingCache);
+          started.add(vectors);
+        } else {
+          vectors = parts.embeddingCache;
+        }
+        AtomicInteger threadIds = new AtomicInteger();
         ExecutorService executor =
             Executors.newCachedThreadPool(
                 r -> {
-                  Thread t = new Thread(r, "vaultgemma-client");
+                  Thread t = new Thread(r, "vaultgemma-client-" + threadIds.incrementAndGet());
                   t.setDaemon(true);
                   return t;
                 });
-        Parts mine = new Parts(http, db, tier, chat, vectors, executor);
+        // started holds the parts in start order; close in reverse: tier, DB, HTTP, caches
+        List<AutoCloseable> created = new ArrayList<>(started);
+        created.sort(java.util.Comparator.comparingInt(Builder::closeOrder));
+        Parts mine = new Parts(http, db, tier, chat, vectors, executor, created);
         InferenceClient client = new InferenceClient(this, mine);
         mine.owner = client;
         return client;
@@ -1536,6 +1624,16 @@ public final class InferenceClient implements AutoCloseable {
               });
       started.add(pool);
       return pool;
+    }
+
+    private static int closeOrder(AutoCloseable part) {
+      if (part instanceof SharedTier) {
+        return 0;
+      }
+      if (part instanceof DbPool) {
+        return 1;
+      }
+      return part instanceof HttpPool ? 2 : 3;
     }
 
     private static DbPool start(DbPoolConfig config, List<AutoCloseable> started) {

@@ -955,6 +955,16 @@ public final class InferenceClient implements AutoCloseable {
     if (call.options.skipCacheRead()) {
       return fetch(call, async);
     }
+    if (call.options.skipCacheWrite()) {
+      // A call that will not store its answer must not lead: the calls that join a leader rely on
+      // finding the answer cached once its slot is freed. It may still join a leader that stores.
+      CompletableFuture<Answer> existing = inFlight.get(call.key);
+      if (existing != null) {
+        coalesced.increment();
+        return existing;
+      }
+      return fetch(call, async);
+    }
     CompletableFuture<Answer> mine = new CompletableFuture<>();
     CompletableFuture<Answer> existing = inFlight.putIfAbsent(call.key, mine);
     if (existing != null) {

@@ -162,4 +162,42 @@ class InferenceClientCoalescingTest {
           .hasMessageContaining("invalid api key");
     }
   }
+
+  @Test
+  void callThatSkipsTheCacheWriteDoesNotLeadCallsThatExpectTheAnswerCached() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    server.setDispatcher(heldUntil(release, chatOk("answer")));
+    CallOptions noWrite = CallOptions.builder().skipCacheWrite(true).build();
+    try (InferenceClient client = client(server).build()) {
+      CompletableFuture<ChatResponse> unstored = client.chatAsync(request("hello"), noWrite);
+      CompletableFuture<ChatResponse> stored = client.chatAsync(request("hello"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> server.getRequestCount() == 2);
+      release.countDown();
+      assertThat(unstored.get(20, TimeUnit.SECONDS).text()).isEqualTo("answer");
+      assertThat(stored.get(20, TimeUnit.SECONDS).text()).isEqualTo("answer");
+      assertThat(client.inferenceCache().stats().entries()).isEqualTo(1);
+      assertThat(client.chat(request("hello")).text()).isEqualTo("answer");
+      assertThat(server.getRequestCount()).isEqualTo(2);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void callThatSkipsTheCacheWriteMayJoinALeaderThatStores() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    server.setDispatcher(heldUntil(release, chatOk("answer")));
+    CallOptions noWrite = CallOptions.builder().skipCacheWrite(true).build();
+    try (InferenceClient client = client(server).build()) {
+      CompletableFuture<ChatResponse> leader = client.chatAsync(request("hello"));
+      CompletableFuture<ChatResponse> joined = client.chatAsync(request("hello"), noWrite);
+      assertThat(client.health().client().coalesced()).isEqualTo(1);
+      release.countDown();
+      assertThat(leader.get(20, TimeUnit.SECONDS).text()).isEqualTo("answer");
+      assertThat(joined.get(20, TimeUnit.SECONDS).text()).isEqualTo("answer");
+      assertThat(server.getRequestCount()).isEqualTo(1);
+    } finally {
+      release.countDown();
+    }
+  }
 }

@@ -133,6 +133,21 @@ class InferenceClientHealthTest {
     }
   }
 
+  @Test
+  void statusIsDegradedWhenTheDatabaseDoesNotAnswer() {
+    DbPoolConfig unreachable =
+        DbPoolConfig.fromDsn("postgres://app@127.0.0.1:1/app").toBuilder().failFast(false).build();
+    try (InferenceClient client = client(server).dbPool(unreachable).build()) {
+      HealthSnapshot health = client.health();
+      assertThat(health.status()).isEqualTo(HealthSnapshot.Status.DEGRADED);
+      assertThat(health.reasons()).anyMatch(r -> r.startsWith("database: "));
+      JsonNode json = MAPPER.readTree(health.toJson());
+      assertThat(json.get("status").asString()).isEqualTo("degraded");
+      assertThat(json.get("pools").get("db_pool").get("configured").asBoolean()).isTrue();
+      assertThat(json.get("pools").get("db_pool").get("healthy").asBoolean()).isFalse();
+    }
+  }
+
   private static double round(double value, int digits) {
     double scale = Math.pow(10, digits);
     return Math.round(value * scale) / scale;

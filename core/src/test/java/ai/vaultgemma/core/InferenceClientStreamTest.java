@@ -328,4 +328,46 @@ class InferenceClientStreamTest {
       assertThat(slow.events).containsExactly("chunk");
     }
   }
+
+  @Test
+  void blockingAnswerIsReplayedToAnIdenticalStreamAndViceVersa() throws Exception {
+    server.enqueue(InferenceClientPayloads.chatOk("from a blocking call"));
+    server.enqueue(sse("from ", "a stream"));
+    try (InferenceClient client = client(server).build()) {
+      client.chat(request("one"));
+      Recorder replayed = new Recorder();
+      client.chatStream(request("one"), replayed).completion().get(10, TimeUnit.SECONDS);
+      assertThat(replayed.text()).isEqualTo("from a blocking call");
+
+      client.chatStream(request("two"), new Recorder()).completion().get(10, TimeUnit.SECONDS);
+      assertThat(client.chat(request("two")).text()).isEqualTo("from a stream");
+      assertThat(server.getRequestCount()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void skipCacheReadStreamsFromTheServerAndSkipCacheWriteStoresNothing() throws Exception {
+    server.enqueue(sse("first"));
+    server.enqueue(sse("second"));
+    server.enqueue(sse("third"));
+    try (InferenceClient client = client(server).build()) {
+      client.chatStream(request("hi"), new Recorder()).completion().get(10, TimeUnit.SECONDS);
+      Recorder fresh = new Recorder();
+      client
+          .chatStream(request("hi"), fresh, CallOptions.builder().skipCacheRead(true).build())
+          .completion()
+          .get(10, TimeUnit.SECONDS);
+      assertThat(fresh.text()).isEqualTo("second");
+      Recorder unstored = new Recorder();
+      client
+          .chatStream(
+              request("other"), unstored, CallOptions.builder().skipCacheWrite(true).build())
+          .completion()
+          .get(10, TimeUnit.SECONDS);
+      assertThat(unstored.text()).isEqualTo("third");
+      assertThat(server.getRequestCount()).isEqualTo(3);
+      assertThat(client.chat(request("hi")).text()).isEqualTo("second");
+      assertThat(client.inferenceCache().stats().entries()).isEqualTo(1);
+    }
+  }
 }

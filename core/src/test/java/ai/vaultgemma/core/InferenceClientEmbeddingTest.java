@@ -101,4 +101,51 @@ class InferenceClientEmbeddingTest {
       assertThat(client.embeddingCache().stats().entries()).isEqualTo(1);
     }
   }
+
+  @Test
+  void vectorsSentOutOfOrderAreReassembledByIndex() {
+    server.setDispatcher(
+        InferenceClientPayloads.dispatcher(
+            r -> {
+              List<String> inputs = inputsOf(r);
+              StringBuilder data = new StringBuilder();
+              for (int i = inputs.size() - 1; i >= 0; i--) {
+                float[] v = vectorOf(inputs.get(i));
+                data.append(data.length() == 0 ? "" : ",")
+                    .append("{\"object\":\"embedding\",\"index\":")
+                    .append(i)
+                    .append(",\"embedding\":[")
+                    .append(v[0])
+                    .append(',')
+                    .append(v[1])
+                    .append(',')
+                    .append(v[2])
+                    .append("]}");
+              }
+              return InferenceClientPayloads.json(
+                  "{\"object\":\"list\",\"model\":\"e\",\"data\":[" + data + "]}");
+            }));
+    try (InferenceClient client = client(server).build()) {
+      client.embed(EmbeddingRequest.of("e", "b"));
+      EmbeddingResponse answer = client.embed(EmbeddingRequest.of("e", List.of("a", "b", "c")));
+      assertThat(answer.vectors().get(0).vector()).containsExactly(vectorOf("a"));
+      assertThat(answer.vectors().get(1).vector()).containsExactly(vectorOf("b"));
+      assertThat(answer.vectors().get(2).vector()).containsExactly(vectorOf("c"));
+      assertThat(client.embed(EmbeddingRequest.of("e", "c")).vectors().get(0).vector())
+          .containsExactly(vectorOf("c"));
+      assertThat(server.getRequestCount()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void returnedVectorsCannotCorruptTheCache() {
+    server.setDispatcher(embeddingDispatcher());
+    try (InferenceClient client = client(server).build()) {
+      float[] first = client.embed(EmbeddingRequest.of("e", "a")).vectors().get(0).vector();
+      first[0] = -999f;
+      assertThat(client.embed(EmbeddingRequest.of("e", "a")).vectors().get(0).vector())
+          .containsExactly(vectorOf("a"));
+      assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+  }
 }

@@ -148,6 +148,19 @@ class InferenceClientHealthTest {
     }
   }
 
+  @Test
+  void closedClientWithADbPoolIsDownAndItsPoolIsClosed() {
+    InferenceClient client =
+        client(server).dbPool(DbPoolConfig.fromDsn(postgres.jdbcUrl())).build();
+    client.close();
+    HealthSnapshot health = client.health();
+    assertThat(health.status()).isEqualTo(HealthSnapshot.Status.DOWN);
+    assertThat(health.reasons()).first().isEqualTo("client is closed");
+    JsonNode db = MAPPER.readTree(health.toJson()).get("pools").get("db_pool");
+    assertThat(db.get("configured").asBoolean()).isTrue();
+    assertThat(db.get("open_connections").asInt()).isZero();
+  }
+
   private static double round(double value, int digits) {
     double scale = Math.pow(10, digits);
     return Math.round(value * scale) / scale;

@@ -525,23 +525,58 @@ public final class InferenceClient implements AutoCloseable {
       SubmissionPublisher<ChatChunk> publisher =
           new SubmissionPublisher<>(
               TraceContext.wrap(parts.blockingExecutor), Flow.defaultBufferSize());
-      publisher.subscribe(subscriber);
       AtomicReference<@Nullable ChatStream> handle = new AtomicReference<>();
+      AtomicBoolean cancelled = new AtomicBoolean();
+      // Cancelling the subscription cancels the stream at once, not when the next chunk arrives
+      // (which may be never, for a server that has stalled).
+      publisher.subscribe(
+          new Flow.Subscriber<ChatChunk>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+              subscriber.onSubscribe(
+                  new Flow.Subscription() {
+                    @Override
+                    public void request(long n) {
+                      subscription.request(n);
+                    }
+
+                    @Override
+                    public void cancel() {
+                      subscription.cancel();
+                      cancelled.set(true);
+                      ChatStream h = handle.get();
+                      if (h != null) {
+                        h.cancel();
+                      }
+                    }
+                  });
+            }
+
+            @Override
+            public void onNext(ChatChunk item) {
+              subscriber.onNext(item);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+              subscriber.onError(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+              subscriber.onComplete();
+            }
+          });
       try {
-        handle.set(
+        ChatStream stream =
             chatStream(
                 request,
                 new ChatStreamListener() {
                   @Override
                   public void onChunk(ChatChunk chunk) {
-                    if (publisher.getNumberOfSubscribers() == 0) {
-                      ChatStream h = handle.get();
-                      if (h != null) {
-                        h.cancel();
-                      }
-                      return;
+                    if (!cancelled.get()) {
+                      publisher.submit(chunk);
                     }
-                    publisher.submit(chunk);
                   }
 
                   @Override
@@ -554,7 +589,11 @@ public final class InferenceClient implements AutoCloseable {
                     publisher.closeExceptionally(error);
                   }
                 },
-                options));
+                options);
+        handle.set(stream);
+        if (cancelled.get()) {
+          stream.cancel(); // cancelled before the handle was set; cancel() is idempotent
+        }
       } catch (RuntimeException e) {
         publisher.closeExceptionally(e);
       }

@@ -370,4 +370,77 @@ class InferenceClientStreamTest {
       assertThat(client.inferenceCache().stats().entries()).isEqualTo(1);
     }
   }
+
+  @Test
+  void cancellingTheSubscriptionCancelsAStalledStreamAtOnce() throws Exception {
+    CountDownLatch rest = new CountDownLatch(1);
+    mockwebserver3.MockResponseBody stalling =
+        new mockwebserver3.MockResponseBody() {
+          @Override
+          public long getContentLength() {
+            return -1;
+          }
+
+          @Override
+          public void writeTo(okio.BufferedSink sink) throws java.io.IOException {
+            sink.writeUtf8(deltaChunk("first"));
+            sink.flush();
+            try {
+              rest.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              throw new java.io.InterruptedIOException("interrupted");
+            }
+            sink.writeUtf8(
+                deltaChunk("second") + InferenceClientPayloads.finishChunk() + "data: [DONE]\n\n");
+            sink.flush();
+          }
+        };
+    server.enqueue(
+        new mockwebserver3.MockResponse.Builder()
+            .setHeader("Content-Type", "text/event-stream")
+            .body(stalling)
+            .build());
+    try (InferenceClient client = client(server).build()) {
+      List<String> seen = new CopyOnWriteArrayList<>();
+      client
+          .chatStreamPublisher(request("stall"))
+          .subscribe(
+              new Flow.Subscriber<ChatChunk>() {
+                private Flow.Subscription subscription;
+
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                  subscription = s;
+                  s.request(1);
+                }
+
+                @Override
+                public void onNext(ChatChunk item) {
+                  seen.add("chunk");
+                  subscription.cancel();
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                  seen.add("error");
+                }
+
+                @Override
+                public void onComplete() {
+                  seen.add("complete");
+                }
+              });
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> seen.contains("chunk"));
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> client.httpPool().stats().inFlight() == 0);
+      rest.countDown();
+      assertThat(seen).containsExactly("chunk");
+      assertThat(client.inferenceCache().stats().entries()).isZero();
+    } finally {
+      rest.countDown();
+    }
+  }
 }

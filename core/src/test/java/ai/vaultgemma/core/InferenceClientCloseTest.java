@@ -156,4 +156,47 @@ class InferenceClientCloseTest {
       assertThat(server.getRequestCount()).isEqualTo(2);
     }
   }
+
+  @Test
+  void callsRacingCloseEitherSucceedOrAreRefused() throws Exception {
+    server.enqueue(chatOk("cached"));
+    InferenceClient client = client(server).build();
+    client.chat(request("hello"));
+    int threads = 8;
+    CountDownLatch running = new CountDownLatch(threads);
+    java.util.List<Throwable> unexpected = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
+    java.util.List<Thread> callers = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread caller =
+          new Thread(
+              () -> {
+                running.countDown();
+                while (true) {
+                  try {
+                    client.chat(request("hello"));
+                    client.chatAsync(request("hello")).join();
+                    answered.incrementAndGet();
+                  } catch (IllegalStateException refused) {
+                    return;
+                  } catch (Throwable e) {
+                    unexpected.add(e);
+                    return;
+                  }
+                }
+              },
+              "racing-caller-" + t);
+      callers.add(caller);
+      caller.start();
+    }
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() > 100);
+    client.close();
+    for (Thread caller : callers) {
+      caller.join(10_000);
+      assertThat(caller.isAlive()).isFalse();
+    }
+    assertThat(unexpected).isEmpty();
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
 }

@@ -143,4 +143,37 @@ class InferenceClientValidationTest {
       assertThat(client.health().client().calls()).isZero();
     }
   }
+
+  @Test
+  void callOptionsAreValuesWithABuilderCopy() {
+    CallOptions defaults = CallOptions.defaults();
+    assertThat(defaults.skipCacheRead()).isFalse();
+    assertThat(defaults.skipCacheWrite()).isFalse();
+    assertThat(defaults.ttl()).isEmpty();
+    assertThat(defaults.scope()).isEmpty();
+    assertThat(defaults).isEqualTo(CallOptions.builder().build());
+    assertThat(defaults.toString())
+        .isEqualTo("CallOptions{skipCacheRead=false, skipCacheWrite=false}");
+
+    CallOptions.Builder builder =
+        CallOptions.builder().skipCacheRead(true).ttl(Duration.ofMinutes(5)).scope("tenant-1");
+    CallOptions options = builder.build();
+    builder.scope("tenant-2");
+    assertThat(options.scope()).contains("tenant-1");
+    assertThat(options.toBuilder().build()).isEqualTo(options).hasSameHashCodeAs(options);
+    assertThat(options.toBuilder().skipCacheWrite(true).build()).isNotEqualTo(options);
+    assertThat(options.toString())
+        .isEqualTo(
+            "CallOptions{skipCacheRead=true, skipCacheWrite=false, ttl=PT5M, scope=tenant-1}");
+    assertThat(CallOptions.builder().ttl(CallOptions.MAXIMUM_TTL).build().ttl())
+        .contains(CallOptions.MAXIMUM_TTL);
+    String longest = "s".repeat(CallOptions.MAXIMUM_SCOPE_LENGTH);
+    assertThat(CallOptions.builder().scope(longest).build().scope()).contains(longest);
+    assertThatThrownBy(() -> CallOptions.builder().scope(longest + "s"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 200 characters");
+    assertThatThrownBy(() -> CallOptions.builder().scope(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("scope");
+  }
 }

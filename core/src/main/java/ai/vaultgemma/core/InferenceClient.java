@@ -402,6 +402,8 @@ public final class InferenceClient implements AutoCloseable {
                       if (error == null) {
                         call.finish(answer, null);
                         result.complete(answer.response);
+                      } else if (cause(error) instanceof Error fatal) {
+                        result.completeExceptionally(fatal); // not an inference failure
                       } else {
                         InferenceException failure = unwrap(error);
                         call.finish(null, failure);
@@ -1258,12 +1260,25 @@ public final class InferenceClient implements AutoCloseable {
     return Map.of("traceparent", trace.traceparent());
   }
 
-  private static InferenceException unwrap(Throwable error) {
+  /** Strips the wrappers futures put around a failure. */
+  private static Throwable cause(Throwable error) {
     Throwable t = error;
     while ((t instanceof CompletionException
             || t instanceof java.util.concurrent.ExecutionException)
         && t.getCause() != null) {
       t = t.getCause();
+    }
+    return t;
+  }
+
+  /**
+   * Turns the failure of a future into the exception the caller gets. An {@link Error} (out of
+   * memory, a failed assertion) is rethrown as it is, never disguised as an inference failure.
+   */
+  private static InferenceException unwrap(Throwable error) {
+    Throwable t = cause(error);
+    if (t instanceof Error fatal) {
+      throw fatal;
     }
     if (t instanceof InferenceException ie) {
       return ie;

@@ -159,4 +159,39 @@ class InferenceClientErrorsTest {
       assertThat(client.health().client().failures()).isEqualTo(1);
     }
   }
+
+  @Test
+  void anErrorIsRethrownAsItIsNotDisguisedAsAnInferenceFailure() {
+    // The cache clock breaks once the server has been asked, so storing the answer fails.
+    java.util.concurrent.atomic.AtomicBoolean broken =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    server.setDispatcher(
+        InferenceClientPayloads.dispatcher(
+            r -> {
+              broken.set(true);
+              return InferenceClientPayloads.chatOk("a");
+            }));
+    ai.vaultgemma.cache.CacheConfig brokenClock =
+        ai.vaultgemma.cache.CacheConfig.inference().toBuilder()
+            .clock(
+                () -> {
+                  if (broken.get()) {
+                    throw new AssertionError("clock bug");
+                  }
+                  return 0L;
+                })
+            .build();
+    try (InferenceClient client = client(server).inferenceCache(brokenClock).build()) {
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> client.chat(request("a"))))
+          .isExactlyInstanceOf(AssertionError.class)
+          .hasMessage("clock bug");
+      broken.set(false);
+      assertThat(client.chatAsync(request("b")))
+          .failsWithin(Duration.ofSeconds(10))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .havingCause()
+          .isExactlyInstanceOf(AssertionError.class);
+      broken.set(false);
+    }
+  }
 }

@@ -842,7 +842,11 @@ public final class InferenceClient implements AutoCloseable {
   /**
    * Stops taking calls, waits up to the shutdown timeout for calls in flight, then closes the parts
    * this client created (the shared tier first, so its log is flushed, then the DB pool, the HTTP
-   * pool and the caches). Idempotent.
+   * pool and the caches). Parts a client borrowed through {@link #newBuilder()} are left open.
+   * Idempotent.
+   *
+   * <p>Do not call it from a stream listener or a future callback of this client: the call that
+   * runs the callback is itself in flight, so {@code close()} would wait out the whole timeout.
    */
   @Override
   public void close() {

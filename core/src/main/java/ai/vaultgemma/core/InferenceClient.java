@@ -50,6 +50,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -230,8 +231,9 @@ public final class InferenceClient implements AutoCloseable {
       try {
         b.baseUrl(url);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            ENV_BASE_URL + " must be an http(s) URL but was \"" + url + "\"", e);
+        // The builder's message names the value, except when it would show credentials; keep
+        // that choice instead of echoing the raw URL (which may carry a password) here.
+        throw new IllegalArgumentException(ENV_BASE_URL + ": " + e.getMessage(), e);
       }
     }
     String key = env.apply(ENV_API_KEY);
@@ -239,7 +241,12 @@ public final class InferenceClient implements AutoCloseable {
       if (key.isBlank()) {
         throw new IllegalArgumentException(ENV_API_KEY + " is set but blank (value hidden)");
       }
-      b.apiKey(key);
+      try {
+        b.apiKey(key);
+      } catch (IllegalArgumentException e) {
+        // the builder's message hides the value; it only lacks the variable's name
+        throw new IllegalArgumentException(ENV_API_KEY + ": " + e.getMessage(), e);
+      }
     }
     String capacity = env.apply(ENV_CACHE_CAPACITY);
     String ttlHours = env.apply(ENV_CACHE_TTL_HOURS);
@@ -395,6 +402,8 @@ public final class InferenceClient implements AutoCloseable {
                       if (error == null) {
                         call.finish(answer, null);
                         result.complete(answer.response);
+                      } else if (cause(error) instanceof Error fatal) {
+                        result.completeExceptionally(fatal); // not an inference failure
                       } else {
                         InferenceException failure = unwrap(error);
                         call.finish(null, failure);
@@ -513,24 +522,63 @@ public final class InferenceClient implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     return subscriber -> {
       Objects.requireNonNull(subscriber, "subscriber");
-      SubmissionPublisher<ChatChunk> publisher = new SubmissionPublisher<>();
-      publisher.subscribe(subscriber);
+      // Deliver on the client's threads, each task in the trace that was current when it was
+      // handed over, so subscribers see the caller's trace id in the MDC.
+      SubmissionPublisher<ChatChunk> publisher =
+          new SubmissionPublisher<>(
+              TraceContext.wrap(parts.blockingExecutor), Flow.defaultBufferSize());
       AtomicReference<@Nullable ChatStream> handle = new AtomicReference<>();
+      AtomicBoolean cancelled = new AtomicBoolean();
+      // Cancelling the subscription cancels the stream at once, not when the next chunk arrives
+      // (which may be never, for a server that has stalled).
+      publisher.subscribe(
+          new Flow.Subscriber<ChatChunk>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+              subscriber.onSubscribe(
+                  new Flow.Subscription() {
+                    @Override
+                    public void request(long n) {
+                      subscription.request(n);
+                    }
+
+                    @Override
+                    public void cancel() {
+                      subscription.cancel();
+                      cancelled.set(true);
+                      ChatStream h = handle.get();
+                      if (h != null) {
+                        h.cancel();
+                      }
+                    }
+                  });
+            }
+
+            @Override
+            public void onNext(ChatChunk item) {
+              subscriber.onNext(item);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+              subscriber.onError(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+              subscriber.onComplete();
+            }
+          });
       try {
-        handle.set(
+        ChatStream stream =
             chatStream(
                 request,
                 new ChatStreamListener() {
                   @Override
                   public void onChunk(ChatChunk chunk) {
-                    if (publisher.getNumberOfSubscribers() == 0) {
-                      ChatStream h = handle.get();
-                      if (h != null) {
-                        h.cancel();
-                      }
-                      return;
+                    if (!cancelled.get()) {
+                      publisher.submit(chunk);
                     }
-                    publisher.submit(chunk);
                   }
 
                   @Override
@@ -543,7 +591,11 @@ public final class InferenceClient implements AutoCloseable {
                     publisher.closeExceptionally(error);
                   }
                 },
-                options));
+                options);
+        handle.set(stream);
+        if (cancelled.get()) {
+          stream.cancel(); // cancelled before the handle was set; cancel() is idempotent
+        }
       } catch (RuntimeException e) {
         publisher.closeExceptionally(e);
       }
@@ -606,7 +658,8 @@ public final class InferenceClient implements AutoCloseable {
       Map<String, List<Integer>> misses = new LinkedHashMap<>();
       int fromL2 = 0;
       for (int i = 0; i < inputs.size(); i++) {
-        keys[i] = CanonicalKeys.embeddingKey(request, inputs.get(i), baseUrl, callScope);
+        keys[i] =
+            CanonicalKeys.embeddingKey(request, inputs.get(i), transport.baseUrl(), callScope);
         VectorHit cached = options.skipCacheRead() ? null : embeddingFromCache(keys[i], options);
         if (cached != null) {
           vectors[i] = cached.vector;
@@ -817,7 +870,11 @@ public final class InferenceClient implements AutoCloseable {
   /**
    * Stops taking calls, waits up to the shutdown timeout for calls in flight, then closes the parts
    * this client created (the shared tier first, so its log is flushed, then the DB pool, the HTTP
-   * pool and the caches). Idempotent.
+   * pool and the caches). Parts a client borrowed through {@link #newBuilder()} are left open.
+   * Idempotent.
+   *
+   * <p>Do not call it from a stream listener or a future callback of this client: the call that
+   * runs the callback is itself in flight, so {@code close()} would wait out the whole timeout.
    */
   @Override
   public void close() {
@@ -875,7 +932,7 @@ public final class InferenceClient implements AutoCloseable {
       this.request = request;
       this.options = options;
       this.callScope = options.scope().orElse(scope);
-      this.key = CanonicalKeys.chatKey(request, baseUrl, callScope);
+      this.key = CanonicalKeys.chatKey(request, transport.baseUrl(), callScope);
       this.trace = trace;
       this.stream = stream;
       calls.increment();
@@ -1015,6 +1072,16 @@ public final class InferenceClient implements AutoCloseable {
     if (call.options.skipCacheRead()) {
       return fetch(call, async);
     }
+    if (call.options.skipCacheWrite()) {
+      // A call that will not store its answer must not lead: the calls that join a leader rely on
+      // finding the answer cached once its slot is freed. It may still join a leader that stores.
+      CompletableFuture<Answer> existing = inFlight.get(call.key);
+      if (existing != null) {
+        coalesced.increment();
+        return existing;
+      }
+      return fetch(call, async);
+    }
     CompletableFuture<Answer> mine = new CompletableFuture<>();
     CompletableFuture<Answer> existing = inFlight.putIfAbsent(call.key, mine);
     if (existing != null) {
@@ -1022,11 +1089,19 @@ public final class InferenceClient implements AutoCloseable {
       return existing;
     }
     // Between our L1 miss and winning the slot, another call may have stored the answer and left.
-    CachedValue<ChatResponse> late = parts.chatCache.peek(call.key);
-    CompletableFuture<Answer> work =
-        late != null
-            ? CompletableFuture.completedFuture(new Answer(late.value(), CacheLevel.L1))
-            : fetch(call, async);
+    CompletableFuture<Answer> work;
+    try {
+      CachedValue<ChatResponse> late = parts.chatCache.peek(call.key);
+      work =
+          late != null
+              ? CompletableFuture.completedFuture(new Answer(late.value(), CacheLevel.L1))
+              : fetch(call, async);
+    } catch (Throwable t) {
+      // Never leave the slot behind: every later identical call would wait on it forever.
+      inFlight.remove(call.key, mine);
+      mine.completeExceptionally(t);
+      return mine;
+    }
     CompletableFuture<?> unused =
         work.whenComplete(
             (answer, error) -> {
@@ -1115,16 +1190,25 @@ public final class InferenceClient implements AutoCloseable {
     return new Answer(response, CacheLevel.L2);
   }
 
+  /**
+   * Stores a fresh answer. Caching is best effort: the caller already has a good answer, so a cache
+   * that cannot take it (closed after the shutdown timeout, a store that fails) is logged and the
+   * answer is still returned.
+   */
   private void store(Call call, ChatResponse response) {
     if (call.options.skipCacheWrite()) {
       return;
     }
-    byte[] json = Json.MAPPER.writeValueAsBytes(response);
-    Duration ttl = ttlFor(call.options, parts.chatCache.config().defaultTtl());
-    parts.chatCache.put(call.key, new CachedValue<>(response, json.length), ttl);
-    SharedTier tier = parts.tier;
-    if (tier != null) {
-      tier.secondLevelStore().put(call.key, json, ttl);
+    try {
+      byte[] json = Json.MAPPER.writeValueAsBytes(response);
+      Duration ttl = ttlFor(call.options, parts.chatCache.config().defaultTtl());
+      parts.chatCache.put(call.key, new CachedValue<>(response, json.length), ttl);
+      SharedTier tier = parts.tier;
+      if (tier != null) {
+        tier.secondLevelStore().put(call.key, json, ttl);
+      }
+    } catch (RuntimeException e) {
+      logger.warn("the answer was returned but not cached: " + e);
     }
   }
 
@@ -1152,19 +1236,34 @@ public final class InferenceClient implements AutoCloseable {
   }
 
   private void storeEmbedding(String key, float[] vector, CallOptions options) {
-    Duration ttl = ttlFor(options, parts.embeddingCache.config().defaultTtl());
-    parts.embeddingCache.put(key, new CachedValue<>(vector, 4L * vector.length), ttl);
-    SharedTier tier = parts.tier;
-    if (tier != null) {
-      ByteBuffer bytes = ByteBuffer.allocate(4 * vector.length).order(ByteOrder.LITTLE_ENDIAN);
-      bytes.asFloatBuffer().put(vector);
-      tier.secondLevelStore().put(key, bytes.array(), ttl);
+    try {
+      Duration ttl = ttlFor(options, parts.embeddingCache.config().defaultTtl());
+      parts.embeddingCache.put(key, new CachedValue<>(vector, 4L * vector.length), ttl);
+      SharedTier tier = parts.tier;
+      if (tier != null) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * vector.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(vector);
+        tier.secondLevelStore().put(key, bytes.array(), ttl);
+      }
+    } catch (RuntimeException e) {
+      logger.warn("the embedding was returned but not cached: " + e);
     }
   }
 
   private ChatStream replay(Call call, Answer cached, ChatStreamListener listener, Runnable exit) {
     CompletableFuture<ChatResponse> completion = new CompletableFuture<>();
     AtomicBoolean cancelled = new AtomicBoolean();
+    // Cancelling the future cancels the replay, as ChatStream promises.
+    CompletableFuture<?> unused =
+        completion.whenComplete(
+            (r, e) -> {
+              if (e instanceof CancellationException) {
+                cancelled.set(true);
+              }
+            });
+    // Same contract as a live stream: chunks, then exactly one of onComplete or onError. A
+    // listener that throws from onChunk cancels the replay and gets onError; one that throws from
+    // onComplete is logged, and the replay still completes (it has already succeeded).
     parts.blockingExecutor.execute(
         () -> {
           try (TraceScope ignored = call.trace.makeCurrent()) {
@@ -1172,17 +1271,32 @@ public final class InferenceClient implements AutoCloseable {
               if (cancelled.get()) {
                 return;
               }
-              listener.onChunk(chunk);
+              try {
+                listener.onChunk(chunk);
+              } catch (RuntimeException e) {
+                InferenceException failure =
+                    new InferenceException(
+                        "chat stream listener threw; the stream was cancelled", e);
+                call.finish(null, failure);
+                try {
+                  listener.onError(failure);
+                } catch (RuntimeException suppressed) {
+                  logger.warn("chat stream listener onError threw: " + suppressed);
+                }
+                completion.completeExceptionally(failure);
+                return;
+              }
+            }
+            if (cancelled.get()) {
+              return;
             }
             call.finish(cached, null);
-            listener.onComplete(cached.response);
+            try {
+              listener.onComplete(cached.response);
+            } catch (RuntimeException e) {
+              logger.warn("chat stream listener onComplete threw: " + e);
+            }
             completion.complete(cached.response);
-          } catch (RuntimeException e) {
-            InferenceException failure =
-                new InferenceException("chat stream listener failed: " + e, e);
-            call.finish(null, failure);
-            listener.onError(failure);
-            completion.completeExceptionally(failure);
           } finally {
             exit.run();
           }
@@ -1241,12 +1355,25 @@ public final class InferenceClient implements AutoCloseable {
     return Map.of("traceparent", trace.traceparent());
   }
 
-  private static InferenceException unwrap(Throwable error) {
+  /** Strips the wrappers futures put around a failure. */
+  private static Throwable cause(Throwable error) {
     Throwable t = error;
     while ((t instanceof CompletionException
             || t instanceof java.util.concurrent.ExecutionException)
         && t.getCause() != null) {
       t = t.getCause();
+    }
+    return t;
+  }
+
+  /**
+   * Turns the failure of a future into the exception the caller gets. An {@link Error} (out of
+   * memory, a failed assertion) is rethrown as it is, never disguised as an inference failure.
+   */
+  private static InferenceException unwrap(Throwable error) {
+    Throwable t = cause(error);
+    if (t instanceof Error fatal) {
+      throw fatal;
     }
     if (t instanceof InferenceException ie) {
       return ie;
@@ -1277,6 +1404,15 @@ public final class InferenceClient implements AutoCloseable {
 
     StreamHandle(StreamCall call) {
       this.call = call;
+      // ChatStream promises that cancelling the future cancels the stream (closes the socket).
+      CompletableFuture<?> unused =
+          call.completion()
+              .whenComplete(
+                  (r, e) -> {
+                    if (e instanceof CancellationException && !call.isCancelled()) {
+                      call.cancel();
+                    }
+                  });
     }
 
     @Override
@@ -1306,6 +1442,14 @@ public final class InferenceClient implements AutoCloseable {
     final ResponseCache<String, CachedValue<ChatResponse>> chatCache;
     final ResponseCache<String, CachedValue<float[]>> embeddingCache;
     final ExecutorService blockingExecutor;
+
+    /**
+     * The parts this set created, in closing order (tier, DB pool, HTTP pool, caches). A derived
+     * client that overrides one part creates a new set that also holds its parent's other parts;
+     * closing it must close only what it created, never what it borrowed.
+     */
+    private final List<AutoCloseable> created;
+
     @Nullable InferenceClient owner;
 
     Parts(
@@ -1314,22 +1458,22 @@ public final class InferenceClient implements AutoCloseable {
         @Nullable SharedTier tier,
         ResponseCache<String, CachedValue<ChatResponse>> chatCache,
         ResponseCache<String, CachedValue<float[]>> embeddingCache,
-        ExecutorService blockingExecutor) {
+        ExecutorService blockingExecutor,
+        List<AutoCloseable> created) {
       this.http = http;
       this.db = db;
       this.tier = tier;
       this.chatCache = chatCache;
       this.embeddingCache = embeddingCache;
       this.blockingExecutor = blockingExecutor;
+      this.created = List.copyOf(created);
     }
 
     void close() {
       blockingExecutor.shutdown();
-      closeQuietly(tier);
-      closeQuietly(db);
-      closeQuietly(http);
-      closeQuietly(chatCache);
-      closeQuietly(embeddingCache);
+      for (AutoCloseable part : created) {
+        closeQuietly(part);
+      }
     }
 
     private static void closeQuietly(@Nullable AutoCloseable part) {
@@ -1572,24 +1716,36 @@ public final class InferenceClient implements AutoCloseable {
         } else {
           tier = parts == null || dbPool != null ? null : parts.tier;
         }
-        ResponseCache<String, CachedValue<ChatResponse>> chat =
-            inferenceCache != null || parts == null
-                ? ResponseCache.create(
-                    inferenceCache == null ? CacheConfig.inference() : inferenceCache)
-                : parts.chatCache;
-        ResponseCache<String, CachedValue<float[]>> vectors =
-            embeddingCache != null || parts == null
-                ? ResponseCache.create(
-                    embeddingCache == null ? CacheConfig.embeddings() : embeddingCache)
-                : parts.embeddingCache;
+        ResponseCache<String, CachedValue<ChatResponse>> chat;
+        if (inferenceCache != null || parts == null) {
+          chat =
+              ResponseCache.create(
+                  inferenceCache == null ? CacheConfig.inference() : inferenceCache);
+          started.add(chat);
+        } else {
+          chat = parts.chatCache;
+        }
+        ResponseCache<String, CachedValue<float[]>> vectors;
+        if (embeddingCache != null || parts == null) {
+          vectors =
+              ResponseCache.create(
+                  embeddingCache == null ? CacheConfig.embeddings() : embeddingCache);
+          started.add(vectors);
+        } else {
+          vectors = parts.embeddingCache;
+        }
+        AtomicInteger threadIds = new AtomicInteger();
         ExecutorService executor =
             Executors.newCachedThreadPool(
                 r -> {
-                  Thread t = new Thread(r, "vaultgemma-client");
+                  Thread t = new Thread(r, "vaultgemma-client-" + threadIds.incrementAndGet());
                   t.setDaemon(true);
                   return t;
                 });
-        Parts mine = new Parts(http, db, tier, chat, vectors, executor);
+        // started holds the parts in start order; close in reverse: tier, DB, HTTP, caches
+        List<AutoCloseable> created = new ArrayList<>(started);
+        created.sort(java.util.Comparator.comparingInt(Builder::closeOrder));
+        Parts mine = new Parts(http, db, tier, chat, vectors, executor, created);
         InferenceClient client = new InferenceClient(this, mine);
         mine.owner = client;
         return client;
@@ -1627,6 +1783,16 @@ public final class InferenceClient implements AutoCloseable {
               });
       started.add(pool);
       return pool;
+    }
+
+    private static int closeOrder(AutoCloseable part) {
+      if (part instanceof SharedTier) {
+        return 0;
+      }
+      if (part instanceof DbPool) {
+        return 1;
+      }
+      return part instanceof HttpPool ? 2 : 3;
     }
 
     private static DbPool start(DbPoolConfig config, List<AutoCloseable> started) {

@@ -23,17 +23,21 @@ import org.slf4j.MDC;
 /**
  * The caller's trace goes to the server and into async and stream callbacks.
  *
- * <p>Callbacks are checked through {@link TraceContext#current()}, the thread's trace that {@link
- * TraceScope} also copies into the MDC: this module's tests log through slf4j-simple, whose MDC
- * adapter is a no-op, so {@code MDC.get} cannot be observed here (the logging module's tests check
- * the MDC copy with logback).
+ * <p>Callbacks are checked through the SLF4J MDC ({@code trace_id}, what a log line carries), and
+ * the MDC must agree with {@link TraceContext#current()}. This module's tests log through logback
+ * (see {@code logback-test.xml}) so that the MDC is real.
  */
 @SuppressWarnings("try") // trace scopes are opened for their MDC side effect
 class InferenceClientTraceTest {
 
   private static String currentTraceId() {
     TraceContext current = TraceContext.current();
-    return current == null ? null : current.traceId();
+    String mdc = MDC.get(TraceContext.TRACE_ID_KEY);
+    // A disagreement returns a value no test expects, so the assertion on the test thread fails.
+    if (!java.util.Objects.equals(mdc, current == null ? null : current.traceId())) {
+      return "MDC " + mdc + " != TraceContext " + current;
+    }
+    return mdc;
   }
 
   @StartStop final MockWebServer server = new MockWebServer();

@@ -70,8 +70,8 @@ import org.jspecify.annotations.Nullable;
  *       .model("vaultgemma-1b")
  *       .message(ChatMessage.user("Summarise our Q3 numbers"))
  *       .build());
- *   System.out.println(answer.text());
- *   System.out.println(client.health().toJson());
+ *   String text = answer.text();
+ *   String healthJson = client.health().toJson();    // serve it from your /health endpoint
  * }
  * }</pre>
  *

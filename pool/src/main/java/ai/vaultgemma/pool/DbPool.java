@@ -298,8 +298,12 @@ public final class DbPool implements AutoCloseable {
     int idle = 0;
     int waiting = 0;
     if (!dataSource.isClosed()) {
-      inUse = Math.max(0, mxBean.getActiveConnections());
-      idle = Math.max(0, mxBean.getIdleConnections());
+      // HikariCP counts active and idle connections in two separate walks of its bag, so a
+      // connection returned between them is counted twice (seen: open=6 of 5). The bag's size is
+      // one read and never exceeds the pool size: take it as the truth, and idle as the rest.
+      int total = Math.max(0, mxBean.getTotalConnections());
+      inUse = Math.min(total, Math.max(0, mxBean.getActiveConnections()));
+      idle = total - inUse;
       waiting = Math.max(0, mxBean.getThreadsAwaitingConnection());
     }
     return DbPoolStats.of(

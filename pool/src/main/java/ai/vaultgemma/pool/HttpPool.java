@@ -55,9 +55,9 @@ import okio.BufferedSource;
  * try (HttpPool pool = HttpPool.create(HttpPoolConfig.defaults())) {
  *   Request request = new Request.Builder().url("http://localhost:8080/v1/models").build();
  *   try (Response response = pool.execute(request)) {
- *     System.out.println(response.body().string());
+ *     String models = response.body().string();
  *   }
- *   System.out.println(pool.stats().successRate());
+ *   double successRate = pool.stats().successRate();
  * }
  * }</pre>
  *

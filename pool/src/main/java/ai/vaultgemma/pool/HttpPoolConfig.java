@@ -2,6 +2,7 @@ package ai.vaultgemma.pool;
 
 import static java.util.Objects.requireNonNull;
 
+import ai.vaultgemma.pool.internal.Checks;
 import ai.vaultgemma.pool.internal.TlsMaterial;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import com.google.errorprone.annotations.Immutable;
@@ -450,7 +451,7 @@ public final class HttpPoolConfig {
      */
     @CanIgnoreReturnValue
     public Builder keepAlive(Duration keepAlive) {
-      this.keepAlive = positive("keepAlive", keepAlive);
+      this.keepAlive = Checks.positive("keepAlive", keepAlive);
       return this;
     }
 
@@ -498,7 +499,7 @@ public final class HttpPoolConfig {
      */
     @CanIgnoreReturnValue
     public Builder connectTimeout(Duration connectTimeout) {
-      this.connectTimeout = positive("connectTimeout", connectTimeout);
+      this.connectTimeout = Checks.positive("connectTimeout", connectTimeout);
       return this;
     }
 
@@ -512,7 +513,7 @@ public final class HttpPoolConfig {
      */
     @CanIgnoreReturnValue
     public Builder readTimeout(Duration readTimeout) {
-      this.readTimeout = positive("readTimeout", readTimeout);
+      this.readTimeout = Checks.positive("readTimeout", readTimeout);
       return this;
     }
 
@@ -526,7 +527,7 @@ public final class HttpPoolConfig {
      */
     @CanIgnoreReturnValue
     public Builder writeTimeout(Duration writeTimeout) {
-      this.writeTimeout = positive("writeTimeout", writeTimeout);
+      this.writeTimeout = Checks.positive("writeTimeout", writeTimeout);
       return this;
     }
 
@@ -540,7 +541,7 @@ public final class HttpPoolConfig {
      */
     @CanIgnoreReturnValue
     public Builder callTimeout(Duration callTimeout) {
-      this.callTimeout = positive("callTimeout", callTimeout);
+      this.callTimeout = Checks.positive("callTimeout", callTimeout);
       return this;
     }
 
@@ -554,7 +555,7 @@ public final class HttpPoolConfig {
      */
     @CanIgnoreReturnValue
     public Builder streamIdleTimeout(Duration streamIdleTimeout) {
-      this.streamIdleTimeout = positive("streamIdleTimeout", streamIdleTimeout);
+      this.streamIdleTimeout = Checks.positive("streamIdleTimeout", streamIdleTimeout);
       return this;
     }
 
@@ -680,14 +681,6 @@ public final class HttpPoolConfig {
                 + maxRequestsPerHost);
       }
       return new HttpPoolConfig(this);
-    }
-
-    private static Duration positive(String name, Duration value) {
-      requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive but was " + value);
-      }
-      return value;
     }
 
     private static String read(Path path) {

@@ -2,6 +2,7 @@ package ai.vaultgemma.pool;
 
 import static java.util.Objects.requireNonNull;
 
+import ai.vaultgemma.pool.internal.Checks;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import com.google.errorprone.annotations.Immutable;
 import java.io.IOException;
@@ -110,7 +111,7 @@ public final class RetryPolicy {
     static Backoff exponential(Duration initial, double multiplier, Duration max) {
       requireNonNull(initial, "initial");
       requireNonNull(max, "max");
-      requirePositive("initialBackoff", initial);
+      Checks.positive("initialBackoff", initial);
       if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
         throw new IllegalArgumentException(
             "backoffMultiplier must be >= 1.0 but was " + multiplier);
@@ -394,12 +395,6 @@ public final class RetryPolicy {
         + '}';
   }
 
-  private static void requirePositive(String name, Duration value) {
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive but was " + value);
-    }
-  }
-
   /**
    * Builds a {@link RetryPolicy}. Not thread-safe; each method checks its value at once.
    *
@@ -520,7 +515,7 @@ public final class RetryPolicy {
     @CanIgnoreReturnValue
     public Builder maxServerWait(Duration maxServerWait) {
       requireNonNull(maxServerWait, "maxServerWait");
-      requirePositive("maxServerWait", maxServerWait);
+      Checks.positive("maxServerWait", maxServerWait);
       this.maxServerWait = maxServerWait;
       return this;
     }
@@ -537,7 +532,7 @@ public final class RetryPolicy {
     @CanIgnoreReturnValue
     public Builder retryBudget(Duration retryBudget) {
       requireNonNull(retryBudget, "retryBudget");
-      requirePositive("retryBudget", retryBudget);
+      Checks.positive("retryBudget", retryBudget);
       this.retryBudget = retryBudget;
       return this;
     }

@@ -46,9 +46,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SubmissionPublisher;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -133,6 +135,15 @@ public final class InferenceClient implements AutoCloseable {
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
   private static final String VERSION = readVersion();
+
+  /**
+   * Threads of a client's own executor (shared-tier lookups and writes of async calls, stream
+   * replays, publisher delivery).
+   */
+  private static final int CLIENT_THREADS = 16;
+
+  /** Tasks that may wait for one of those threads before callers run them themselves. */
+  private static final int CLIENT_QUEUE = 10_000;
 
   private final Parts parts;
   private final OpenAiTransport transport;
@@ -1735,13 +1746,23 @@ public final class InferenceClient implements AutoCloseable {
           vectors = parts.embeddingCache;
         }
         AtomicInteger threadIds = new AtomicInteger();
-        ExecutorService executor =
-            Executors.newCachedThreadPool(
+        // Bounded, so a stalled database under heavy async load cannot pile up threads: at most
+        // CLIENT_THREADS threads (idle ones leave after 30 s), then a queue, then the caller runs
+        // the task itself, which slows the caller down instead of growing without bound.
+        ThreadPoolExecutor executor =
+            new ThreadPoolExecutor(
+                CLIENT_THREADS,
+                CLIENT_THREADS,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(CLIENT_QUEUE),
                 r -> {
                   Thread t = new Thread(r, "vaultgemma-client-" + threadIds.incrementAndGet());
                   t.setDaemon(true);
                   return t;
-                });
+                },
+                new ThreadPoolExecutor.CallerRunsPolicy());
+        executor.allowCoreThreadTimeOut(true);
         // started holds the parts in start order; close in reverse: tier, DB, HTTP, caches
         List<AutoCloseable> created = new ArrayList<>(started);
         created.sort(java.util.Comparator.comparingInt(Builder::closeOrder));

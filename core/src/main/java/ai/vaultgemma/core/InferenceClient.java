@@ -981,25 +981,30 @@ public final class InferenceClient implements AutoCloseable {
       long latencyMs = latencyNanos / 1_000_000;
       String model = request.model();
       Usage usage = answer == null ? null : answer.response.usage();
-      InferenceEvent.Builder event =
-          InferenceEvent.builder(model)
-              .domain("chat")
-              .latencyMs(latencyMs)
-              .cacheHit(answer != null && answer.level != CacheLevel.MISS)
-              .cacheScope(callScope)
-              .stream(stream)
-              .userId(request.user());
-      if (usage != null) {
-        event
-            .tokensUsed(usage.totalTokens())
-            .promptTokens(usage.promptTokens())
-            .completionTokens(usage.completionTokens());
-      }
       if (error != null) {
         failures.increment();
-        event.error(error.getClass().getSimpleName());
       }
-      logger.inference(event.build());
+      // Failures log at WARN, the rest at INFO: build the event only when it will be written.
+      if (error != null || logger.isInfoEnabled()) {
+        InferenceEvent.Builder event =
+            InferenceEvent.builder(model)
+                .domain("chat")
+                .latencyMs(latencyMs)
+                .cacheHit(answer != null && answer.level != CacheLevel.MISS)
+                .cacheScope(callScope)
+                .stream(stream)
+                .userId(request.user());
+        if (usage != null) {
+          event
+              .tokensUsed(usage.totalTokens())
+              .promptTokens(usage.promptTokens())
+              .completionTokens(usage.completionTokens());
+        }
+        if (error != null) {
+          event.error(error.getClass().getSimpleName());
+        }
+        logger.inference(event.build());
+      }
       boolean text = storesText(); // only then is the text worth building (L1 hits pass here)
       recordLogRow(
           trace,

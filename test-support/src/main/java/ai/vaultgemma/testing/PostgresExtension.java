@@ -98,6 +98,31 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
     return withParameter(serverUrl(), "currentSchema", schema());
   }
 
+  /**
+   * Returns a JDBC URL for this class's schema on 127.0.0.1 at another port, with the same database
+   * and credentials: for tests that put a proxy (a TCP forwarder) in front of the server.
+   *
+   * @param port the port to connect to instead of the server's
+   * @return the URL
+   */
+  public String jdbcUrlAt(int port) {
+    String url =
+        "jdbc:postgresql://127.0.0.1:"
+            + port
+            + "/"
+            + database()
+            + "?user="
+            + java.net.URLEncoder.encode(user(), java.nio.charset.StandardCharsets.UTF_8)
+            + "&currentSchema="
+            + schema();
+    String password = password();
+    return password.isEmpty()
+        ? url
+        : url
+            + "&password="
+            + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** Returns the JDBC URL of the server, with credentials and without a schema. */
   public String serverUrl() {
     return requireStarted(serverUrl);

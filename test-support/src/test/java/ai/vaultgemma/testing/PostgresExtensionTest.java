@@ -35,6 +35,18 @@ class PostgresExtensionTest {
   }
 
   @Test
+  void jdbcUrlAtReachesTheSameSchemaThroughTheGivenPort() throws SQLException {
+    String url = postgres.jdbcUrlAt(postgres.port());
+    assertThat(url).startsWith("jdbc:postgresql://127.0.0.1:" + postgres.port() + "/");
+    try (Connection c = java.sql.DriverManager.getConnection(url);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT current_schema()")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo(postgres.schema());
+    }
+  }
+
+  @Test
   void withParameterAppendsWithTheRightSeparator() {
     assertThat(PostgresExtension.withParameter("jdbc:postgresql://h/db", "a", "1"))
         .isEqualTo("jdbc:postgresql://h/db?a=1");

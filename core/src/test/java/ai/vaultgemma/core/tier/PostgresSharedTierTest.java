@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import ai.vaultgemma.cache.SecondLevelStore;
 import ai.vaultgemma.testing.PostgresExtension;
 import com.zaxxer.hikari.HikariDataSource;
-import java.net.URLEncoder;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -30,17 +29,7 @@ class PostgresSharedTierTest extends AbstractSharedTierTest {
   }
 
   private static String urlThrough(TcpForwarder forwarder) {
-    String url =
-        "jdbc:postgresql://127.0.0.1:"
-            + forwarder.port()
-            + "/"
-            + postgres.database()
-            + "?user="
-            + URLEncoder.encode(postgres.user(), UTF_8)
-            + "&currentSchema="
-            + postgres.schema();
-    String password = postgres.password();
-    return password.isEmpty() ? url : url + "&password=" + URLEncoder.encode(password, UTF_8);
+    return postgres.jdbcUrlAt(forwarder.port());
   }
 
   private static InferenceLogRecord record(String traceId) {

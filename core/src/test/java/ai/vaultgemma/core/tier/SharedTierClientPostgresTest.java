@@ -1,6 +1,5 @@
 package ai.vaultgemma.core.tier;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,7 +11,6 @@ import ai.vaultgemma.core.InferenceClient;
 import ai.vaultgemma.logging.TraceScope;
 import ai.vaultgemma.pool.HttpPoolConfig;
 import ai.vaultgemma.testing.PostgresExtension;
-import java.net.URLEncoder;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -53,19 +51,8 @@ class SharedTierClientPostgresTest extends SharedTierClientBaseTest {
     return postgres.jdbcUrl();
   }
 
-  /** The class's schema, reached through the forwarder instead of directly. */
   private static String urlThrough(TcpForwarder forwarder) {
-    String url =
-        "jdbc:postgresql://127.0.0.1:"
-            + forwarder.port()
-            + "/"
-            + postgres.database()
-            + "?user="
-            + URLEncoder.encode(postgres.user(), UTF_8)
-            + "&currentSchema="
-            + postgres.schema();
-    String password = postgres.password();
-    return password.isEmpty() ? url : url + "&password=" + URLEncoder.encode(password, UTF_8);
+    return postgres.jdbcUrlAt(forwarder.port());
   }
 
   private long logRowsWithTrace(DataSource db, String traceparent) throws Exception {

@@ -23,7 +23,6 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.HttpUrl;
@@ -32,9 +31,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.sse.EventSource;
-import okhttp3.sse.EventSourceListener;
-import okhttp3.sse.EventSources;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -63,7 +59,6 @@ public final class OpenAiTransport {
   private final HttpUrl baseUrl;
   private final String baseUrlText;
   private final @Nullable String apiKey;
-  private final Supplier<Map<String, String>> extraHeaders;
   private final Clock clock;
   private final HttpUrl chatUrl;
   private final HttpUrl embeddingsUrl;
@@ -76,8 +71,6 @@ public final class OpenAiTransport {
    * @param streamingClient the client for streams (its read timeout is the stream-idle timeout)
    * @param baseUrl the server's base URL, such as {@code http://localhost:8080/v1}
    * @param apiKey the API key, null for servers that need none
-   * @param extraHeaders called on the calling thread for every request; its headers are added (the
-   *     facade adds {@code traceparent}); must not return null
    * @param clock the clock for {@code Retry-After} dates
    * @throws IllegalArgumentException if the base URL is malformed or the API key is blank or holds
    *     characters a header cannot carry
@@ -88,14 +81,12 @@ public final class OpenAiTransport {
       OkHttpClient streamingClient,
       String baseUrl,
       @Nullable String apiKey,
-      Supplier<Map<String, String>> extraHeaders,
       Clock clock) {
     this.client = Objects.requireNonNull(client, "client");
     this.streamingClient = Objects.requireNonNull(streamingClient, "streamingClient");
     this.baseUrl = parseBaseUrl(baseUrl);
     this.baseUrlText = stripSlash(this.baseUrl.toString());
     this.apiKey = checkApiKey(apiKey);
-    this.extraHeaders = Objects.requireNonNull(extraHeaders, "extraHeaders");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.chatUrl = endpoint("chat/completions");
     this.embeddingsUrl = endpoint("embeddings");
@@ -113,7 +104,7 @@ public final class OpenAiTransport {
    */
   public static OpenAiTransport create(
       OkHttpClient client, String baseUrl, @Nullable String apiKey) {
-    return new OpenAiTransport(client, client, baseUrl, apiKey, Map::of, Clock.systemUTC());
+    return new OpenAiTransport(client, client, baseUrl, apiKey, Clock.systemUTC());
   }
 
   /**
@@ -179,44 +170,20 @@ public final class OpenAiTransport {
   }
 
   /**
-   * Sends a blocking chat completion.
-   *
-   * @param request the request (sent without {@code stream} and {@code stream_options})
-   * @return the answer
-   * @throws ai.vaultgemma.core.InferenceHttpException for an error answer
-   * @throws InferenceTimeoutException on timeout
-   * @throws InferenceConnectionException when the server cannot be reached
-   * @throws InvalidResponseException for a body that is not a chat completion
-   */
-  public ChatResponse chat(ChatRequest request) {
-    return chat(request, Map.of());
-  }
-
-  /**
    * Sends a blocking chat completion with extra headers for this call.
    *
    * @param request the request
    * @param headers headers for this call only
    * @return the answer
-   * @throws InferenceException as {@link #chat(ChatRequest)}
+   * @throws InferenceException as {@link #chat(ChatRequest, Map)}
    */
-  public ChatResponse chat(ChatRequest request, Map<String, String> headers) {
+  public Wire<ChatResponse> chat(ChatRequest request, Map<String, String> headers) {
     Request http = post(chatUrl, request.withStream(null), headers, "application/json");
     try (Response response = client.newCall(http).execute()) {
-      return read(response, http, ChatResponse.class, "choices");
+      return readWire(response, http, ChatResponse.class, "choices");
     } catch (IOException e) {
       throw ioFailure(http, e);
     }
-  }
-
-  /**
-   * Sends a chat completion without blocking. Cancelling the future cancels the HTTP call.
-   *
-   * @param request the request
-   * @return the future answer; it fails with the exceptions {@link #chat(ChatRequest)} throws
-   */
-  public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
-    return chatAsync(request, Map.of());
   }
 
   /**
@@ -226,11 +193,11 @@ public final class OpenAiTransport {
    * @param headers headers for this call only
    * @return the future answer
    */
-  public CompletableFuture<ChatResponse> chatAsync(
+  public CompletableFuture<Wire<ChatResponse>> chatAsync(
       ChatRequest request, Map<String, String> headers) {
     Request http = post(chatUrl, request.withStream(null), headers, "application/json");
     Call call = client.newCall(http);
-    CompletableFuture<ChatResponse> future = new CompletableFuture<>();
+    CompletableFuture<Wire<ChatResponse>> future = new CompletableFuture<>();
     var unused =
         future.whenComplete(
             (r, t) -> {
@@ -248,7 +215,7 @@ public final class OpenAiTransport {
           @Override
           public void onResponse(Call c, Response response) {
             try (response) {
-              future.complete(read(response, http, ChatResponse.class, "choices"));
+              future.complete(readWire(response, http, ChatResponse.class, "choices"));
             } catch (IOException e) {
               future.completeExceptionally(ioFailure(http, e));
             } catch (RuntimeException e) {
@@ -257,18 +224,6 @@ public final class OpenAiTransport {
           }
         });
     return future;
-  }
-
-  /**
-   * Streams a chat completion over server-sent events. The listener gets every chunk in order, then
-   * the assembled answer or the failure; see {@link ChatStreamListener}.
-   *
-   * @param request the request (sent with {@code stream: true})
-   * @param listener receives the stream
-   * @return a handle to cancel the stream or wait for its end
-   */
-  public StreamCall chatStream(ChatRequest request, ChatStreamListener listener) {
-    return chatStream(request, listener, Map.of());
   }
 
   /**
@@ -290,23 +245,12 @@ public final class OpenAiTransport {
   }
 
   /**
-   * Computes embeddings.
-   *
-   * @param request the request
-   * @return the answer
-   * @throws InferenceException as {@link #chat(ChatRequest)}
-   */
-  public EmbeddingResponse embed(EmbeddingRequest request) {
-    return embed(request, Map.of());
-  }
-
-  /**
    * Computes embeddings with extra headers for this call.
    *
    * @param request the request
    * @param headers headers for this call only
    * @return the answer
-   * @throws InferenceException as {@link #chat(ChatRequest)}
+   * @throws InferenceException as {@link #chat(ChatRequest, Map)}
    */
   public EmbeddingResponse embed(EmbeddingRequest request, Map<String, String> headers) {
     Request http = post(embeddingsUrl, request, headers, "application/json");
@@ -320,11 +264,12 @@ public final class OpenAiTransport {
   /**
    * Lists the server's models.
    *
+   * @param headers headers for this call only
    * @return the models
-   * @throws InferenceException as {@link #chat(ChatRequest)}
+   * @throws InferenceException as {@link #chat(ChatRequest, Map)}
    */
-  public ModelList models() {
-    Request http = builder(modelsUrl, Map.of(), "application/json").get().build();
+  public ModelList models(Map<String, String> headers) {
+    Request http = builder(modelsUrl, headers, "application/json").get().build();
     try (Response response = client.newCall(http).execute()) {
       return read(response, http, ModelList.class, null);
     } catch (IOException e) {
@@ -337,7 +282,7 @@ public final class OpenAiTransport {
    *
    * @param id the model id
    * @return the model
-   * @throws InferenceException as {@link #chat(ChatRequest)}; a 404 for an unknown model
+   * @throws InferenceException as {@link #chat(ChatRequest, Map)}; a 404 for an unknown model
    * @throws NullPointerException if {@code id} is null
    */
   public Model model(String id) {
@@ -361,14 +306,24 @@ public final class OpenAiTransport {
     if (apiKey != null) {
       b.header("Authorization", "Bearer " + apiKey);
     }
-    extraHeaders.get().forEach(b::header);
     headers.forEach(b::header);
     return b;
   }
 
   private <T> T read(Response response, Request http, Class<T> type, @Nullable String required)
       throws IOException {
+    return readWire(response, http, type, required).value();
+  }
+
+  private <T> Wire<T> readWire(
+      Response response, Request http, Class<T> type, @Nullable String required)
+      throws IOException {
     byte[] bytes = response.body().bytes();
+    return new Wire<>(decode(response, http, type, required, bytes), bytes);
+  }
+
+  private <T> T decode(
+      Response response, Request http, Class<T> type, @Nullable String required, byte[] bytes) {
     if (response.isSuccessful()
         && (type == ChatResponse.class || type == EmbeddingResponse.class)) {
       // The hot path: bind the bytes straight to the record, one pass. Anything unusual (not
@@ -468,6 +423,16 @@ public final class OpenAiTransport {
     return new InferenceConnectionException(where + " failed: " + e, e);
   }
 
+  /**
+   * An answer and the bytes it was decoded from, so the cache can store what came off the wire.
+   *
+   * @param value the decoded answer
+   * @param bytes the body as the server sent it
+   * @param <T> the answer's type
+   */
+  @SuppressWarnings("ArrayRecordComponent") // the bytes are handed over, never shared or changed
+  public record Wire<T>(T value, byte[] bytes) {}
+
   @Override
   public String toString() {
     return "OpenAiTransport{baseUrl="
@@ -478,7 +443,7 @@ public final class OpenAiTransport {
   }
 
   /** One stream: the OkHttp callback, the SSE listener and the caller's handle. */
-  private final class SseStream extends EventSourceListener implements Callback, StreamCall {
+  private final class SseStream implements Callback, StreamCall {
     private final Call call;
     private final Request http;
     private final ChatStreamListener listener;
@@ -543,15 +508,28 @@ public final class OpenAiTransport {
           fail(error);
           return;
         }
-        EventSources.processResponse(response, this);
+        boolean clean = SseReader.read(response.body().source(), this::onEvent);
+        if (!finished.get()) {
+          if (clean) {
+            complete();
+          } else {
+            fail(
+                new InvalidResponseException(
+                    http.method()
+                        + " "
+                        + http.url().encodedPath()
+                        + ": stream ended in the middle of a line",
+                    null));
+          }
+        }
       } catch (IOException e) {
-        fail(ioFailure(http, e));
+        if (!cancelled) {
+          fail(ioFailure(http, e));
+        }
       }
     }
 
-    @Override
-    public void onEvent(
-        EventSource source, @Nullable String id, @Nullable String type, String data) {
+    private void onEvent(@Nullable String type, String data) {
       if (finished.get()) {
         return;
       }
@@ -574,34 +552,6 @@ public final class OpenAiTransport {
       }
       if (accumulator.isDone()) {
         complete();
-      }
-    }
-
-    @Override
-    public void onClosed(EventSource source) {
-      if (finished.get()) {
-        return;
-      }
-      complete();
-    }
-
-    @Override
-    public void onFailure(EventSource source, @Nullable Throwable t, @Nullable Response response) {
-      if (finished.get()) {
-        return;
-      }
-      if (t instanceof IOException e) {
-        fail(ioFailure(http, e));
-      } else {
-        fail(
-            new InvalidResponseException(
-                http.method()
-                    + " "
-                    + http.url().encodedPath()
-                    + ": stream failed: unreadable event stream ("
-                    + t
-                    + ")",
-                t));
       }
     }
 

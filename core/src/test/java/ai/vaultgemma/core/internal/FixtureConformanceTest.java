@@ -181,7 +181,7 @@ class FixtureConformanceTest {
       checkEmbeddings(transport, body, recorded);
     } else if (base.startsWith("models-list") || base.startsWith("api-v0-models-list")) {
       serve(recorded, body);
-      ModelList list = transport.models();
+      ModelList list = transport.models(Map.of());
       JsonNode tree = tree(body);
       JsonNode data = tree.get("data");
       assertThat(list.data()).hasSize(data == null || data.isNull() ? 0 : data.size());
@@ -193,7 +193,7 @@ class FixtureConformanceTest {
       assertKeysKept(tree(body), Json.MAPPER.valueToTree(model), "$");
     } else if (base.contains("chat-completion")) {
       serve(recorded, body);
-      ChatResponse response = transport.chat(request());
+      ChatResponse response = transport.chat(request(), Map.of()).value();
       JsonNode tree = tree(body);
       assertThat(response.choices()).hasSize(tree.get("choices").size());
       for (int i = 0; i < response.choices().size(); i++) {
@@ -218,11 +218,11 @@ class FixtureConformanceTest {
     serve(recorded, body);
     Throwable thrown;
     if (name.contains("embeddings")) {
-      thrown = catchIt(() -> transport.embed(EmbeddingRequest.of("m", "x")));
+      thrown = catchIt(() -> transport.embed(EmbeddingRequest.of("m", "x"), Map.of()));
     } else if (name.equals("openai/error-404-model-not-found.json")) {
       thrown = catchIt(() -> transport.model("fake_id"));
     } else {
-      thrown = catchIt(() -> transport.chat(request()));
+      thrown = catchIt(() -> transport.chat(request(), Map.of()).value());
     }
     assertThat(thrown).isInstanceOf(InferenceHttpException.class);
     InferenceHttpException e = (InferenceHttpException) thrown;
@@ -282,7 +282,7 @@ class FixtureConformanceTest {
 
   private void checkEmbeddings(OpenAiTransport transport, String body, Recorded recorded) {
     serve(recorded, body);
-    EmbeddingResponse response = transport.embed(EmbeddingRequest.of("m", "x"));
+    EmbeddingResponse response = transport.embed(EmbeddingRequest.of("m", "x"), Map.of());
     JsonNode data = tree(body).get("data");
     assertThat(response.data()).hasSize(data.size());
     for (int i = 0; i < data.size(); i++) {
@@ -417,7 +417,8 @@ class FixtureConformanceTest {
               public void onChunk(ChatChunk chunk) {
                 result.chunks.add(chunk);
               }
-            });
+            },
+            Map.of());
     try {
       result.response = call.completion().get(10, TimeUnit.SECONDS);
     } catch (ExecutionException e) {

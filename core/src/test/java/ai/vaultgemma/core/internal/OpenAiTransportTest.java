@@ -57,14 +57,12 @@ class OpenAiTransportTest {
     client.connectionPool().evictAll();
   }
 
+  private static final Map<String, String> HEADERS =
+      Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+
   private OpenAiTransport transport() {
     return new OpenAiTransport(
-        client,
-        client,
-        server.url("/v1").toString(),
-        KEY,
-        () -> Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
-        Clock.systemUTC());
+        client, client, server.url("/v1").toString(), KEY, Clock.systemUTC());
   }
 
   private static ChatRequest request() {
@@ -106,7 +104,10 @@ class OpenAiTransportTest {
   @Test
   void chatPostsJsonWithBearerAndExtraHeadersAndWithoutStreamFields() throws Exception {
     server.enqueue(json(200, COMPLETION));
-    ChatResponse response = transport().chat(request(), Map.of("x-call", "1"));
+    ChatResponse response =
+        transport()
+            .chat(request(), Map.of("x-call", "1", "traceparent", HEADERS.get("traceparent")))
+            .value();
     assertThat(response.text()).isEqualTo("Hi");
     RecordedRequest recorded = server.takeRequest();
     assertThat(recorded.getMethod()).isEqualTo("POST");
@@ -124,7 +125,9 @@ class OpenAiTransportTest {
   @Test
   void noApiKeyMeansNoAuthorizationHeader() throws Exception {
     server.enqueue(json(200, COMPLETION));
-    OpenAiTransport.create(client, server.url("/v1/").toString(), null).chat(request());
+    OpenAiTransport.create(client, server.url("/v1/").toString(), null)
+        .chat(request(), HEADERS)
+        .value();
     assertThat(server.takeRequest().getHeaders().get("Authorization")).isNull();
   }
 
@@ -133,8 +136,15 @@ class OpenAiTransportTest {
     server.enqueue(json(200, COMPLETION));
     server.enqueue(
         json(404, "{\"error\":{\"message\":\"no such model\",\"code\":\"model_not_found\"}}"));
-    assertThat(transport().chatAsync(request()).get(5, TimeUnit.SECONDS).text()).isEqualTo("Hi");
-    CompletableFuture<ChatResponse> failed = transport().chatAsync(request());
+    assertThat(
+            transport()
+                .chatAsync(request(), HEADERS)
+                .thenApply(OpenAiTransport.Wire::value)
+                .get(5, TimeUnit.SECONDS)
+                .text())
+        .isEqualTo("Hi");
+    CompletableFuture<ChatResponse> failed =
+        transport().chatAsync(request(), HEADERS).thenApply(OpenAiTransport.Wire::value);
     assertThatThrownBy(() -> failed.get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .cause()
@@ -176,7 +186,8 @@ class OpenAiTransportTest {
                   public void onComplete(ChatResponse response) {
                     completed.complete(response);
                   }
-                });
+                },
+                HEADERS);
     ChatResponse response = call.completion().get(5, TimeUnit.SECONDS);
     assertThat(seen).containsExactly("a", "b", "c", "usage");
     assertThat(response.text()).isEqualTo("abc");
@@ -204,7 +215,9 @@ class OpenAiTransportTest {
             .build());
     List<String> seen = new CopyOnWriteArrayList<>();
     StreamCall call =
-        transport().chatStream(request(), chunk -> seen.add(chunk.choices().get(0).delta().text()));
+        transport()
+            .chatStream(
+                request(), chunk -> seen.add(chunk.choices().get(0).delta().text()), HEADERS);
     assertThat(call.completion().get(5, TimeUnit.SECONDS).text()).isEqualTo("日本語 🌍!");
     assertThat(seen).containsExactly("日本", "語 🌍", "!");
   }
@@ -217,14 +230,14 @@ class OpenAiTransportTest {
             event(delta("a", null))
                 + "event: error\ndata: {\"error\":{\"message\":\"boom\"}}\n\n"));
     server.enqueue(sse(event(delta("a", null))));
-    assertThat(failure(transport().chatStream(request(), chunk -> {})))
+    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS)))
         .isInstanceOf(InferenceHttpException.class)
         .hasMessageContaining("HTTP 401")
         .hasMessageContaining("Unauthorized");
-    assertThat(failure(transport().chatStream(request(), chunk -> {})))
+    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS)))
         .isInstanceOf(StreamErrorException.class)
         .hasMessageContaining("boom");
-    assertThat(failure(transport().chatStream(request(), chunk -> {})))
+    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS)))
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("without [DONE]");
   }
@@ -233,10 +246,10 @@ class OpenAiTransportTest {
   void streamAnsweredWithJsonErrorInsteadOfEventsIsTyped() throws Exception {
     server.enqueue(json(200, "{\"object\":\"error\",\"message\":\"no streaming\",\"code\":400}"));
     server.enqueue(json(200, COMPLETION));
-    assertThat(failure(transport().chatStream(request(), chunk -> {})))
+    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS)))
         .isInstanceOf(InferenceHttpException.class)
         .hasMessageContaining("no streaming");
-    assertThat(failure(transport().chatStream(request(), chunk -> {})))
+    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS)))
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("is not text/event-stream");
   }
@@ -259,7 +272,8 @@ class OpenAiTransportTest {
                   public void onError(InferenceException error) {
                     errors.add(error);
                   }
-                });
+                },
+                HEADERS);
     Throwable failure = failure(call);
     assertThat(failure).hasMessageContaining("listener threw");
     assertThat(failure.getCause()).hasMessage("consumer bug");
@@ -288,7 +302,8 @@ class OpenAiTransportTest {
                 chunk -> {
                   seen.add(chunk);
                   self.join().cancel();
-                });
+                },
+                HEADERS);
     self.complete(call);
     assertThatThrownBy(() -> call.completion().get(5, TimeUnit.SECONDS))
         .isInstanceOf(CancellationException.class);
@@ -304,14 +319,14 @@ class OpenAiTransportTest {
     OkHttpClient streaming = client.newBuilder().readTimeout(Duration.ofMillis(200)).build();
     OpenAiTransport transport =
         new OpenAiTransport(
-            client, streaming, server.url("/v1").toString(), KEY, Map::of, Clock.systemUTC());
+            client, streaming, server.url("/v1").toString(), KEY, Clock.systemUTC());
     server.enqueue(
         new MockResponse.Builder()
             .addHeader("Content-Type", "text/event-stream")
             .body(event(delta("a", null)) + event("[DONE]"))
             .bodyDelay(3, TimeUnit.SECONDS)
             .build());
-    assertThat(failure(transport.chatStream(request(), chunk -> {})))
+    assertThat(failure(transport.chatStream(request(), chunk -> {}, HEADERS)))
         .isInstanceOf(InferenceTimeoutException.class)
         .hasMessageContaining("/v1/chat/completions");
   }
@@ -326,7 +341,9 @@ class OpenAiTransportTest {
                 + "\"embedding\":[0.5,0.25]}],\"model\":\"e\",\"usage\":{\"prompt_tokens\":2,"
                 + "\"total_tokens\":2}}"));
     EmbeddingResponse r =
-        transport().embed(EmbeddingRequest.of("e", List.of("a", "b")).withEncodingFormat("base64"));
+        transport()
+            .embed(
+                EmbeddingRequest.of("e", List.of("a", "b")).withEncodingFormat("base64"), HEADERS);
     assertThat(r.vectors().get(0).vector()).containsExactly(1.0f, -2.0f);
     assertThat(r.vectors().get(1).vector()).containsExactly(0.5f, 0.25f);
     RecordedRequest recorded = server.takeRequest();
@@ -339,7 +356,7 @@ class OpenAiTransportTest {
   void modelsAndOneModel() throws Exception {
     server.enqueue(json(200, "{\"object\":\"list\",\"data\":null}"));
     server.enqueue(json(200, "{\"id\":\"m/x\",\"object\":\"model\",\"owned_by\":\"me\"}"));
-    ModelList list = transport().models();
+    ModelList list = transport().models(HEADERS);
     assertThat(list.data()).isEmpty();
     assertThat(transport().model("m/x").ownedBy()).isEqualTo("me");
     assertThat(server.takeRequest().getUrl().encodedPath()).isEqualTo("/v1/models");
@@ -359,7 +376,7 @@ class OpenAiTransportTest {
                 "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\","
                     + "\"code\":\"rate_limit_exceeded\"}}")
             .build());
-    assertThatThrownBy(() -> transport().chat(request()))
+    assertThatThrownBy(() -> transport().chat(request(), HEADERS).value())
         .isInstanceOf(RateLimitedException.class)
         .satisfies(
             e -> {
@@ -377,7 +394,7 @@ class OpenAiTransportTest {
             200,
             "{\"object\":\"error\",\"message\":\"The model does not support Embeddings API\","
                 + "\"type\":\"BadRequestError\",\"param\":null,\"code\":400}"));
-    assertThatThrownBy(() -> transport().embed(EmbeddingRequest.of("e", "x")))
+    assertThatThrownBy(() -> transport().embed(EmbeddingRequest.of("e", "x"), HEADERS))
         .isInstanceOf(InferenceHttpException.class)
         .hasMessage(
             "POST /v1/embeddings failed with HTTP 200 (error body): The model does not support"
@@ -392,11 +409,11 @@ class OpenAiTransportTest {
             .body("<html>secret answer text</html>")
             .build());
     server.enqueue(json(200, "{\"id\":\"x\"}"));
-    assertThatThrownBy(() -> transport().chat(request()))
+    assertThatThrownBy(() -> transport().chat(request(), HEADERS).value())
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("POST /v1/chat/completions: HTTP 200 body is not JSON")
         .hasMessageNotContaining("secret answer text");
-    assertThatThrownBy(() -> transport().chat(request()))
+    assertThatThrownBy(() -> transport().chat(request(), HEADERS).value())
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("has no \"choices\" array");
   }
@@ -409,14 +426,16 @@ class OpenAiTransportTest {
     assertThatThrownBy(
             () ->
                 OpenAiTransport.create(impatient, server.url("/v1").toString(), KEY)
-                    .chat(request()))
+                    .chat(request(), HEADERS)
+                    .value())
         .isInstanceOf(InferenceTimeoutException.class)
         .hasMessageContaining("/v1/chat/completions timed out");
     MockWebServer closed = new MockWebServer();
     closed.start();
     String url = closed.url("/v1").toString();
     closed.close();
-    assertThatThrownBy(() -> OpenAiTransport.create(client, url, KEY).chat(request()))
+    assertThatThrownBy(
+            () -> OpenAiTransport.create(client, url, KEY).chat(request(), HEADERS).value())
         .isInstanceOf(InferenceConnectionException.class)
         .hasMessageNotContaining(KEY);
   }

@@ -1,0 +1,339 @@
+package ai.vaultgemma.core.internal.path;
+
+import ai.vaultgemma.core.CallOptions;
+import ai.vaultgemma.core.ChatRequest;
+import ai.vaultgemma.core.EmbeddingRequest;
+import ai.vaultgemma.core.InferenceException;
+import ai.vaultgemma.core.Usage;
+import ai.vaultgemma.logging.TraceContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One call on its way through the chain: what was asked, with which options, in which trace and
+ * mode, and the units the stages fill. Created by the facade, one per call.
+ *
+ * <p>The request fields are immutable; the units, usage and cancel hook are written by stages and
+ * safe to read from any thread.
+ */
+public final class Exchange {
+
+  /** How the caller waits; picks the executor once per call. */
+  public enum Mode {
+    /** The caller's thread waits; stages may block it (it is the caller's to spend). */
+    BLOCKING,
+    /** The caller gets a future; nothing may block the caller's thread or an HTTP thread. */
+    ASYNC,
+    /** The caller gets chunks; as {@link #ASYNC}, and the answer arrives as a live stream. */
+    STREAM
+  }
+
+  /** What is asked of the server. */
+  public enum Operation {
+    /** A chat completion: one unit, the whole answer. */
+    CHAT,
+    /** Embeddings: one unit per input. */
+    EMBEDDINGS
+  }
+
+  private final Operation operation;
+  private final Mode mode;
+  private final @Nullable ChatRequest chat;
+  private final @Nullable EmbeddingRequest embedding;
+  private final CallOptions options;
+  private final String scope;
+  private final TraceContext trace;
+  private final Executor executor;
+  private final long startNanos;
+  private final List<Unit> units;
+  private volatile @Nullable Usage usage;
+  private volatile @Nullable String responseModel;
+  private volatile boolean live;
+  private volatile boolean cancelled;
+  private volatile @Nullable Runnable onCancel;
+  private volatile @Nullable BooleanSupplier cancelGate;
+  private volatile @Nullable Consumer<InferenceException> aborter;
+  private volatile @Nullable Consumer<Throwable> onFatal;
+
+  private Exchange(
+      Operation operation,
+      Mode mode,
+      @Nullable ChatRequest chat,
+      @Nullable EmbeddingRequest embedding,
+      CallOptions options,
+      String scope,
+      TraceContext trace,
+      Executor executor,
+      List<Unit> units) {
+    this.operation = operation;
+    this.mode = mode;
+    this.chat = chat;
+    this.embedding = embedding;
+    this.options = options;
+    this.scope = scope;
+    this.trace = trace;
+    this.executor = executor;
+    this.units = units;
+    this.startNanos = System.nanoTime();
+  }
+
+  /**
+   * A chat call.
+   *
+   * @param mode how the caller waits
+   * @param request the request
+   * @param options per-call options
+   * @param scope the cache scope
+   * @param key the cache key
+   * @param trace the call's trace
+   * @param executor where stages hand work that must not block this mode's threads
+   * @return the exchange
+   */
+  public static Exchange chat(
+      Mode mode,
+      ChatRequest request,
+      CallOptions options,
+      String scope,
+      String key,
+      TraceContext trace,
+      Executor executor) {
+    return new Exchange(
+        Operation.CHAT,
+        mode,
+        request,
+        null,
+        options,
+        scope,
+        trace,
+        executor,
+        List.of(new Unit(key, null)));
+  }
+
+  /**
+   * An embedding call: one unit per input, in input order (identical inputs share nothing here; the
+   * join stage sends each distinct key once).
+   *
+   * @param request the request
+   * @param options per-call options
+   * @param scope the cache scope
+   * @param keys the cache key of each input, in input order
+   * @param trace the call's trace
+   * @param executor where stages hand work that must not block the caller
+   * @return the exchange
+   */
+  public static Exchange embeddings(
+      EmbeddingRequest request,
+      CallOptions options,
+      String scope,
+      List<String> keys,
+      TraceContext trace,
+      Executor executor) {
+    List<String> inputs = request.inputs();
+    List<Unit> units = new ArrayList<>(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      units.add(new Unit(keys.get(i), inputs.get(i)));
+    }
+    return new Exchange(
+        Operation.EMBEDDINGS,
+        Mode.BLOCKING,
+        null,
+        request,
+        options,
+        scope,
+        trace,
+        executor,
+        List.copyOf(units));
+  }
+
+  public Operation operation() {
+    return operation;
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  /** The chat request; only for {@link Operation#CHAT}. */
+  public ChatRequest chatRequest() {
+    return Objects.requireNonNull(chat, "not a chat call");
+  }
+
+  /** The embedding request; only for {@link Operation#EMBEDDINGS}. */
+  public EmbeddingRequest embeddingRequest() {
+    return Objects.requireNonNull(embedding, "not an embedding call");
+  }
+
+  /** The model the caller asked for. */
+  public String model() {
+    return chat != null ? chat.model() : Objects.requireNonNull(embedding).model();
+  }
+
+  public CallOptions options() {
+    return options;
+  }
+
+  public String scope() {
+    return scope;
+  }
+
+  public TraceContext trace() {
+    return trace;
+  }
+
+  /** Where work goes that must not run on this mode's threads (direct for blocking calls). */
+  public Executor executor() {
+    return executor;
+  }
+
+  public long startNanos() {
+    return startNanos;
+  }
+
+  /** The units, in input order. */
+  public List<Unit> units() {
+    return units;
+  }
+
+  /** True when every unit is filled. */
+  public boolean isFilled() {
+    for (Unit unit : units) {
+      if (!unit.isFilled()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Token usage the server reported for this call; null when nothing went to the server. */
+  public @Nullable Usage usage() {
+    return usage;
+  }
+
+  public void usage(@Nullable Usage usage) {
+    this.usage = usage;
+  }
+
+  /** The model the server says answered, when it said. */
+  public @Nullable String responseModel() {
+    return responseModel;
+  }
+
+  public void responseModel(@Nullable String model) {
+    this.responseModel = model;
+  }
+
+  /** True when the answer's chunks already reached the receiver as a live stream. */
+  public boolean isLive() {
+    return live;
+  }
+
+  /** Marks the answer as delivered live, chunk by chunk. */
+  public void markLive() {
+    this.live = true;
+  }
+
+  /** True once the caller cancelled the call. */
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  /**
+   * Sets what cancelling does now (close the live stream, leave a flight). Runs it at once if the
+   * call is already cancelled.
+   *
+   * @param hook the action
+   */
+  public void onCancel(Runnable hook) {
+    this.onCancel = hook;
+    if (cancelled) {
+      hook.run();
+    }
+  }
+
+  /**
+   * Sets what decides whether cancelling this call may stop the work below it: a call that others
+   * joined stops only its own delivery while the others still wait for the answer.
+   *
+   * @param gate answers true when the work below may be stopped
+   */
+  public void cancelGate(BooleanSupplier gate) {
+    this.cancelGate = gate;
+  }
+
+  /** Cancels the call: no further chunk or outcome reaches the caller. Idempotent. */
+  public void cancel() {
+    if (cancelled) {
+      return;
+    }
+    cancelled = true;
+    BooleanSupplier gate = cancelGate;
+    Runnable hook = onCancel;
+    if (hook != null && (gate == null || gate.getAsBoolean())) {
+      hook.run();
+    }
+  }
+
+  /**
+   * Sets how the call is failed from outside the chain (the first stage sets it, so the failure is
+   * reported like any other).
+   *
+   * @param aborter takes the failure
+   */
+  public void aborter(Consumer<InferenceException> aborter) {
+    this.aborter = aborter;
+  }
+
+  /**
+   * Fails the call from outside the chain (a stream listener that threw): the caller hears {@code
+   * error} as its outcome and the work below stops unless others joined it.
+   *
+   * @param error the failure
+   */
+  public void abort(InferenceException error) {
+    Consumer<InferenceException> a = aborter;
+    cancel();
+    if (a != null) {
+      a.accept(error);
+    }
+  }
+
+  /**
+   * Sets where an {@link Error} raised on a thread other than the caller's goes (the caller's
+   * future), so it is neither lost nor disguised as an inference failure.
+   *
+   * @param sink takes the error
+   */
+  public void onFatal(Consumer<Throwable> sink) {
+    this.onFatal = sink;
+  }
+
+  /**
+   * Hands an {@link Error} raised on another thread to the caller, then rethrows it.
+   *
+   * @param error the error
+   * @return never returns normally
+   */
+  public Error fatal(Error error) {
+    Consumer<Throwable> sink = onFatal;
+    if (sink != null) {
+      sink.accept(error);
+    }
+    return error;
+  }
+
+  /**
+   * The time-to-live for what this call stores.
+   *
+   * @param fallback the cache's default
+   * @return the per-call TTL or the fallback
+   */
+  public Duration ttl(Duration fallback) {
+    return options.ttl().orElse(fallback);
+  }
+}

@@ -1,0 +1,82 @@
+package ai.vaultgemma.core.internal.path;
+
+import ai.vaultgemma.core.tier.CacheLevel;
+import ai.vaultgemma.core.tier.SecondLevelHit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * L2: looks the units no one else answered up in the shared tier. The lookups run on the tier's own
+ * threads and always end within its read budget (a database outage costs a call at most that
+ * budget, never an error). A blocking call waits for them on its own thread; an async or streamed
+ * call goes on from the client's executor, so no database wait ever holds the caller's thread or an
+ * HTTP thread. A hit refills L1 for no longer than the entry has left in L2.
+ */
+public final class SharedTierStage implements Stage {
+  private final Caches caches;
+
+  /**
+   * Creates the stage.
+   *
+   * @param caches the client's caches
+   */
+  public SharedTierStage(Caches caches) {
+    this.caches = caches;
+  }
+
+  @Override
+  public void run(Exchange exchange, Receiver receiver, Chain next) {
+    TieredCache<?> cache = caches.of(exchange);
+    if (!cache.hasL2() || exchange.options().skipCacheRead()) {
+      next.proceed(exchange, receiver);
+      return;
+    }
+    List<Unit> pending = new ArrayList<>();
+    List<CompletableFuture<Optional<SecondLevelHit>>> lookups = new ArrayList<>();
+    for (Unit unit : exchange.units()) {
+      if (!unit.isFilled()) {
+        pending.add(unit);
+        lookups.add(cache.lookup(unit.key()));
+      }
+    }
+    Runnable resume =
+        () -> {
+          for (int i = 0; i < pending.size(); i++) {
+            Optional<SecondLevelHit> hit = lookups.get(i).getNow(Optional.empty());
+            if (hit.isPresent()) {
+              Unit unit = pending.get(i);
+              Object value = cache.refill(unit.key(), hit.get(), exchange.ttl(cache.defaultTtl()));
+              if (value != null) {
+                unit.fill(value, CacheLevel.L2, null);
+              }
+            }
+          }
+          if (exchange.isFilled()) {
+            receiver.onDone(exchange);
+          } else {
+            next.proceed(exchange, receiver);
+          }
+        };
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(lookups.toArray(new CompletableFuture<?>[0]));
+    if (exchange.mode() == Exchange.Mode.BLOCKING) {
+      all.join(); // bounded: every lookup ends within the tier's read budget
+      resume.run();
+    } else {
+      CompletableFuture<?> unused =
+          all.whenCompleteAsync(
+              (ok, error) -> {
+                try {
+                  resume.run();
+                } catch (RuntimeException e) {
+                  receiver.onFailure(Failures.of(e));
+                } catch (Error e) {
+                  throw exchange.fatal(e);
+                }
+              },
+              exchange.executor());
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package ai.vaultgemma.core.internal.path;
+
+import ai.vaultgemma.core.ChatChunk;
+import ai.vaultgemma.core.ChatResponse;
+import ai.vaultgemma.core.ChatStreamListener;
+import ai.vaultgemma.core.Embedding;
+import ai.vaultgemma.core.EmbeddingResponse;
+import ai.vaultgemma.core.InferenceException;
+import ai.vaultgemma.core.InvalidResponseException;
+import ai.vaultgemma.core.internal.OpenAiTransport;
+import ai.vaultgemma.core.internal.StreamCall;
+import ai.vaultgemma.core.tier.CacheLevel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The last stage: asks the server for what no cache and no flight answered, through the HTTP pool
+ * (whose retry interceptor is the only source of re-sends). Blocking calls use the caller's thread;
+ * async calls and streams are enqueued on OkHttp's dispatcher and answer on its threads. Embedding
+ * inputs that are still missing go in one request, each distinct input once.
+ */
+public final class TransportStage implements Stage {
+  private final OpenAiTransport transport;
+  private final CallCounters counters;
+
+  /**
+   * Creates the stage.
+   *
+   * @param transport the protocol layer
+   * @param counters the client's counters (server requests)
+   */
+  public TransportStage(OpenAiTransport transport, CallCounters counters) {
+    this.transport = transport;
+    this.counters = counters;
+  }
+
+  @Override
+  public void run(Exchange exchange, Receiver receiver, Chain next) {
+    counters.serverCalls.increment();
+    Map<String, String> headers = Map.of("traceparent", exchange.trace().traceparent());
+    if (exchange.operation() == Exchange.Operation.EMBEDDINGS) {
+      embed(exchange, receiver, headers);
+      return;
+    }
+    Unit unit = exchange.units().get(0);
+    switch (exchange.mode()) {
+      case BLOCKING -> {
+        OpenAiTransport.Wire<ChatResponse> wire = transport.chat(exchange.chatRequest(), headers);
+        unit.fill(wire.value(), CacheLevel.MISS, wire.bytes());
+        receiver.onDone(exchange);
+      }
+      case ASYNC -> {
+        CompletableFuture<OpenAiTransport.Wire<ChatResponse>> future =
+            transport.chatAsync(exchange.chatRequest(), headers);
+        exchange.onCancel(() -> future.cancel(false));
+        CompletableFuture<?> unused =
+            future.whenComplete(
+                (answer, error) -> {
+                  try {
+                    if (error != null) {
+                      receiver.onFailure(Failures.of(error));
+                    } else {
+                      unit.fill(answer.value(), CacheLevel.MISS, answer.bytes());
+                      receiver.onDone(exchange);
+                    }
+                  } catch (Error e) {
+                    throw exchange.fatal(e);
+                  }
+                });
+      }
+      case STREAM -> stream(exchange, unit, receiver, headers);
+    }
+  }
+
+  private void stream(
+      Exchange exchange, Unit unit, Receiver receiver, Map<String, String> headers) {
+    StreamCall call =
+        transport.chatStream(
+            exchange.chatRequest(),
+            new ChatStreamListener() {
+              @Override
+              public void onChunk(ChatChunk chunk) {
+                exchange.markLive();
+                receiver.onChunk(chunk);
+              }
+
+              @Override
+              public void onComplete(ChatResponse response) {
+                unit.fill(response, CacheLevel.MISS, null);
+                receiver.onDone(exchange);
+              }
+
+              @Override
+              public void onError(InferenceException error) {
+                receiver.onFailure(error);
+              }
+            },
+            headers);
+    exchange.onCancel(call::cancel);
+  }
+
+  private void embed(Exchange exchange, Receiver receiver, Map<String, String> headers) {
+    Map<String, List<Unit>> missing = new LinkedHashMap<>();
+    for (Unit unit : exchange.units()) {
+      if (!unit.isFilled()) {
+        missing.computeIfAbsent(unit.input(), k -> new ArrayList<>()).add(unit);
+      }
+    }
+    List<String> inputs = new ArrayList<>(missing.keySet());
+    EmbeddingResponse fresh =
+        transport.embed(exchange.embeddingRequest().withInputs(inputs), headers);
+    List<Embedding> got = fresh.vectors();
+    if (got.size() != inputs.size()) {
+      throw new InvalidResponseException(
+          "embeddings: the server returned "
+              + got.size()
+              + " vectors for "
+              + inputs.size()
+              + " inputs",
+          null);
+    }
+    for (int i = 0; i < inputs.size(); i++) {
+      float[] vector = got.get(i).vector();
+      for (Unit unit : missing.get(inputs.get(i))) {
+        unit.fill(vector, CacheLevel.MISS, null);
+      }
+    }
+    exchange.usage(fresh.usage());
+    exchange.responseModel(fresh.model());
+    receiver.onDone(exchange);
+  }
+}

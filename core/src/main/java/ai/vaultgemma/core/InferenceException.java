@@ -5,12 +5,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The root of every runtime failure of an inference call; unchecked.
  *
- * <p>Subtypes say what failed: {@link InferenceHttpException} (the server answered with an error
- * status, {@link RateLimitedException} for 429), {@link InferenceTimeoutException}, {@link
+ * <p>Subtypes say what failed: {@link InferenceHttpException} (the server answered with an error:
+ * an error status, {@link RateLimitedException} for 429, or {@link StreamErrorException} for an
+ * error event inside a stream), {@link InferenceTimeoutException}, {@link
  * InferenceConnectionException} and {@link InvalidResponseException} (the server answered, but not
- * with what the protocol promises; {@link StreamErrorException} for an error inside a stream).
- * Caller mistakes are not here: they are {@link IllegalArgumentException}s thrown before anything
- * is sent.
+ * with what the protocol promises, such as a stream cut before its end). Caller mistakes are not
+ * here: they are {@link IllegalArgumentException}s thrown before anything is sent.
  *
  * <p>Messages name the method, the URL path and the status, and the server's own message where it
  * gave one. They never contain the API key, request headers or prompt text.

@@ -7,16 +7,18 @@ import org.jspecify.annotations.Nullable;
  * The server sent an error inside a stream that had started with HTTP 200: an {@code event: error}
  * (Groq) or a {@code data:} payload with an {@code error} object (OpenAI, OpenRouter).
  *
- * <p>Immutable. The fields are those of the error payload; {@link #status()} is the status the
- * payload names ({@code status_code}, or a numeric {@code code}), if any.
+ * <p>It is a server error like any other: {@code catch (InferenceHttpException e)} catches it, with
+ * the payload's message, type and code. {@link #status()} is the status the payload names ({@code
+ * status_code}, or a numeric {@code code}), or 200, the status the stream itself had; {@link
+ * #payloadStatus()} tells which. A stream cut before its end is not this but an {@link
+ * InvalidResponseException} (or a timeout or connection failure).
+ *
+ * <p>Immutable.
  */
-public class StreamErrorException extends InvalidResponseException {
+public class StreamErrorException extends InferenceHttpException {
   private static final long serialVersionUID = 1L;
 
-  private final @Nullable String serverMessage;
-  private final @Nullable String type;
-  private final @Nullable String code;
-  private final @Nullable Integer status;
+  private final @Nullable Integer payloadStatus;
 
   /**
    * Creates an exception.
@@ -33,46 +35,16 @@ public class StreamErrorException extends InvalidResponseException {
       @Nullable String type,
       @Nullable String code,
       @Nullable Integer status) {
-    super(message, null);
-    this.serverMessage = serverMessage;
-    this.type = type;
-    this.code = code;
-    this.status = status;
+    super(message, status == null ? 200 : status, serverMessage, type, code, null, null);
+    this.payloadStatus = status;
   }
 
   /**
-   * Returns the server's error message.
+   * Returns the status the error payload names, if it names one.
    *
-   * @return the message, empty if none
+   * @return the status, empty if the payload names none (then {@link #status()} is 200)
    */
-  public Optional<String> serverMessage() {
-    return Optional.ofNullable(serverMessage);
-  }
-
-  /**
-   * Returns the server's error type.
-   *
-   * @return the type, empty if absent or empty
-   */
-  public Optional<String> type() {
-    return Optional.ofNullable(type);
-  }
-
-  /**
-   * Returns the server's error code as text.
-   *
-   * @return the code, empty if absent
-   */
-  public Optional<String> code() {
-    return Optional.ofNullable(code);
-  }
-
-  /**
-   * Returns the HTTP-like status the payload names.
-   *
-   * @return the status, empty if none
-   */
-  public Optional<Integer> status() {
-    return Optional.ofNullable(status);
+  public Optional<Integer> payloadStatus() {
+    return Optional.ofNullable(payloadStatus);
   }
 }

@@ -151,7 +151,8 @@ class StreamAccumulatorTest {
             e -> {
               StreamErrorException s = (StreamErrorException) e;
               assertThat(s.code()).hasValue("tool_use_failed");
-              assertThat(s.status()).hasValue(400);
+              assertThat(s.status()).isEqualTo(400);
+              assertThat(s.payloadStatus()).hasValue(400);
             });
   }
 

@@ -200,14 +200,14 @@ public final class Exchange {
     return units;
   }
 
-  /** True when every unit is filled. */
-  public boolean isFilled() {
+  /** True when some unit still needs a stage below the join (not filled, not joining a flight). */
+  public boolean hasPending() {
     for (Unit unit : units) {
-      if (!unit.isFilled()) {
-        return false;
+      if (unit.isPending()) {
+        return true;
       }
     }
-    return true;
+    return false;
   }
 
   /** Token usage the server reported for this call; null when nothing went to the server. */

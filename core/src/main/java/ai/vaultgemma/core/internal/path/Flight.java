@@ -4,6 +4,7 @@ import ai.vaultgemma.core.ChatChunk;
 import ai.vaultgemma.core.InferenceException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +26,8 @@ final class Flight {
   }
 
   private final List<ChatChunk> chunks = new ArrayList<>();
-  private final List<Subscriber> subscribers = new ArrayList<>();
+  // Copied on write: a subscriber may leave (cancel) from inside its own callback.
+  private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
   private boolean abandoned;
   private boolean ended;
   private @Nullable Object value;

@@ -91,7 +91,10 @@ public final class JoinStage implements Stage {
         }
       }
     }
-    boolean goesOn = !exchange.isFilled() && hasUnjoinedWork(exchange, joined);
+    for (Unit unit : joined.keySet()) {
+      unit.joining();
+    }
+    boolean goesOn = exchange.hasPending();
     Joint joint = new Joint(exchange, receiver, led, joined.size() + (goesOn ? 1 : 0));
     if (exchange.mode() == Exchange.Mode.STREAM && !led.isEmpty()) {
       Flight mine = led.values().iterator().next();
@@ -116,15 +119,6 @@ public final class JoinStage implements Stage {
     } else if (joined.isEmpty()) {
       receiver.onDone(exchange); // every flight we won was answered by the second look
     }
-  }
-
-  private static boolean hasUnjoinedWork(Exchange exchange, IdentityHashMap<Unit, Flight> joined) {
-    for (Unit unit : exchange.units()) {
-      if (!unit.isFilled() && !joined.containsKey(unit)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void land(String key, Flight flight) {

@@ -36,7 +36,7 @@ public final class SharedTierStage implements Stage {
     List<Unit> pending = new ArrayList<>();
     List<CompletableFuture<Optional<SecondLevelHit>>> lookups = new ArrayList<>();
     for (Unit unit : exchange.units()) {
-      if (!unit.isFilled()) {
+      if (unit.isPending()) {
         pending.add(unit);
         lookups.add(cache.lookup(unit.key()));
       }
@@ -53,7 +53,7 @@ public final class SharedTierStage implements Stage {
               }
             }
           }
-          if (exchange.isFilled()) {
+          if (!exchange.hasPending()) {
             receiver.onDone(exchange);
           } else {
             next.proceed(exchange, receiver);

@@ -105,7 +105,7 @@ public final class TransportStage implements Stage {
   private void embed(Exchange exchange, Receiver receiver, Map<String, String> headers) {
     Map<String, List<Unit>> missing = new LinkedHashMap<>();
     for (Unit unit : exchange.units()) {
-      if (!unit.isFilled()) {
+      if (unit.isPending()) {
         missing.computeIfAbsent(unit.input(), k -> new ArrayList<>()).add(unit);
       }
     }

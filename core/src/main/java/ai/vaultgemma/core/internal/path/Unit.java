@@ -15,6 +15,7 @@ public final class Unit {
   private volatile @Nullable Object value;
   private volatile CacheLevel level = CacheLevel.MISS;
   private volatile byte @Nullable [] wire;
+  private volatile boolean joining;
 
   Unit(String key, @Nullable String input) {
     this.key = key;
@@ -49,6 +50,16 @@ public final class Unit {
   /** True once a stage has filled the unit. */
   public boolean isFilled() {
     return value != null;
+  }
+
+  /** Marks the unit as answered by an identical call in flight: later stages leave it alone. */
+  void joining() {
+    this.joining = true;
+  }
+
+  /** True while the unit still needs a stage below the join to answer it. */
+  public boolean isPending() {
+    return value == null && !joining;
   }
 
   /**

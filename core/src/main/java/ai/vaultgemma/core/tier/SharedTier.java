@@ -144,9 +144,10 @@ public final class SharedTier implements AutoCloseable {
     requireNonNull(clock, "clock");
     Dialect dialect = Dialect.forJdbcUrl(jdbcUrl, config.tablePrefix());
     SchemaMigrator schema = new SchemaMigrator(dataSource, dialect, clock);
+    // e.g. vaultgemma-tier-vg_-read-1: the prefix tells two tiers in one process apart.
     String name = THREAD_NAME_PREFIX + config.tablePrefix();
 
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, named(name + "timer"));
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, named(name + "-timer"));
     timer.setRemoveOnCancelPolicy(true); // a lookup answered in time leaves no timer behind
     ThreadPoolExecutor maintenance =
         new ThreadPoolExecutor(
@@ -155,7 +156,7 @@ public final class SharedTier implements AutoCloseable {
             0,
             TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(MAINTENANCE_QUEUE_CAPACITY),
-            named(name + "maintenance"));
+            named(name + "-maintenance"));
     ThreadPoolExecutor readers =
         new ThreadPoolExecutor(
             config.readThreads(),
@@ -163,7 +164,7 @@ public final class SharedTier implements AutoCloseable {
             READER_KEEP_ALIVE_SECONDS,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(config.readQueueCapacity()),
-            named(name + "read"));
+            named(name + "-read"));
     readers.allowCoreThreadTimeOut(true);
 
     // The store is created after the breaker, whose probe needs it: the holder breaks the cycle.
@@ -181,10 +182,10 @@ public final class SharedTier implements AutoCloseable {
             });
     JdbcSecondLevelStore store =
         new JdbcSecondLevelStore(
-            dataSource, dialect, config, clock, breaker, readers, timer, name + "write");
+            dataSource, dialect, config, clock, breaker, readers, timer, name + "-write");
     holder[0] = store;
     InferenceLogWriter inferenceLog =
-        new InferenceLogWriter(dataSource, dialect, config, breaker, name + "log");
+        new InferenceLogWriter(dataSource, dialect, config, breaker, name + "-log");
     SharedTier tier =
         new SharedTier(config, store, inferenceLog, breaker, readers, maintenance, timer);
     tier.migrate(schema);

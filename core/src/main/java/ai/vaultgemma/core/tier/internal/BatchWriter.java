@@ -288,6 +288,9 @@ final class BatchWriter<T> {
       written.add(n);
       done(batch);
     } catch (SQLException e) {
+      if (closing && Thread.currentThread().isInterrupted()) {
+        return; // interrupted by close while waiting for the database: dropped, not failed
+      }
       if (JdbcSupport.isConnectionProblem(e)) {
         breaker.onFailure(operation, e); // keep the batch; retried once the breaker closes
         return;

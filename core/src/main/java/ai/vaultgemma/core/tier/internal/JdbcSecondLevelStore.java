@@ -225,6 +225,10 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
   final class ReadTask implements Runnable {
     final String key;
     final CompletableFuture<@Nullable Timed> result = new CompletableFuture<>();
+
+    /** Set once by whoever ends the lookup, before counting, so a counter is in step on wake-up. */
+    final AtomicBoolean settled = new AtomicBoolean();
+
     volatile @Nullable ScheduledFuture<?> timeout;
 
     ReadTask(String key) {
@@ -233,7 +237,7 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
 
     @Override
     public void run() {
-      if (result.isDone()) {
+      if (settled.get()) {
         return; // given up at the budget while it waited for a thread
       }
       if (!breaker.isClosed() || closed.get()) {
@@ -263,11 +267,12 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
     }
 
     void giveUp() {
-      if (result.complete(null)) {
+      if (settled.compareAndSet(false, true)) {
         timeouts.increment();
         if (!closed.get()) {
           breaker.onTimeout("L2 get", budget);
         }
+        result.complete(null);
       }
     }
 
@@ -276,12 +281,13 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
     }
 
     private void finish(@Nullable Timed value, LongAdder counter) {
-      if (result.complete(value)) {
+      if (settled.compareAndSet(false, true)) {
         counter.increment();
         ScheduledFuture<?> t = timeout;
         if (t != null) {
           t.cancel(false);
         }
+        result.complete(value);
       }
     }
   }

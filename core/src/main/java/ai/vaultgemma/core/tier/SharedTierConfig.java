@@ -72,6 +72,9 @@ public final class SharedTierConfig {
   /** Default {@link #closeTimeout()}: 5 s. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
+  /** The largest {@link #logQueueCapacity()} and {@link #writeQueueCapacity()}: {@value}. */
+  public static final int MAX_QUEUE_CAPACITY = 1 << 24;
+
   /** The longest {@link #tablePrefix()}: {@value} characters, so every table name fits. */
   public static final int MAX_TABLE_PREFIX_LENGTH = 40;
 
@@ -500,15 +503,16 @@ public final class SharedTierConfig {
     }
 
     /**
-     * Sets how many log records may wait to be written.
+     * Sets how many log records may wait to be written. The queue's slots are allocated up front (a
+     * reference each, rounded up to a power of two).
      *
-     * @param logQueueCapacity the capacity, positive
+     * @param logQueueCapacity the capacity, in {@code [1, MAX_QUEUE_CAPACITY]}
      * @return this builder
-     * @throws IllegalArgumentException if it is not positive
+     * @throws IllegalArgumentException if it is out of range
      */
     @CanIgnoreReturnValue
     public Builder logQueueCapacity(int logQueueCapacity) {
-      this.logQueueCapacity = positive("logQueueCapacity", logQueueCapacity);
+      this.logQueueCapacity = capacity("logQueueCapacity", logQueueCapacity);
       return this;
     }
 
@@ -571,15 +575,16 @@ public final class SharedTierConfig {
     }
 
     /**
-     * Sets how many second-level writes may wait to be written.
+     * Sets how many second-level writes may wait to be written. The queue's slots are allocated up
+     * front (a reference each, rounded up to a power of two).
      *
-     * @param writeQueueCapacity the capacity, positive
+     * @param writeQueueCapacity the capacity, in {@code [1, MAX_QUEUE_CAPACITY]}
      * @return this builder
-     * @throws IllegalArgumentException if it is not positive
+     * @throws IllegalArgumentException if it is out of range
      */
     @CanIgnoreReturnValue
     public Builder writeQueueCapacity(int writeQueueCapacity) {
-      this.writeQueueCapacity = positive("writeQueueCapacity", writeQueueCapacity);
+      this.writeQueueCapacity = capacity("writeQueueCapacity", writeQueueCapacity);
       return this;
     }
 
@@ -653,6 +658,14 @@ public final class SharedTierConfig {
       requireNonNull(value, name);
       if (value.isNegative() || value.isZero()) {
         throw new IllegalArgumentException(name + " must be positive but was " + value);
+      }
+      return value;
+    }
+
+    private static int capacity(String name, int value) {
+      if (value <= 0 || value > MAX_QUEUE_CAPACITY) {
+        throw new IllegalArgumentException(
+            name + " must be in [1, " + MAX_QUEUE_CAPACITY + "] but was " + value);
       }
       return value;
     }

@@ -7,23 +7,26 @@ import org.jspecify.annotations.Nullable;
  * An immutable snapshot of an {@link InferenceLog}'s counters.
  *
  * <ul>
- *   <li>{@code acceptedCount}: records {@link InferenceLog#record} accepted into the queue;
- *   <li>{@code writtenCount}: accepted records written to the database;
- *   <li>{@code droppedCount}: records refused because the queue was full or the log closed;
- *   <li>{@code failedCount}: accepted records given up on: the database rejected them (not a
- *       connection problem), or they were still unwritten when the log closed;
- *   <li>{@code queuedCount}: accepted records not yet written or given up on (in the queue or in
- *       the batch being written; while the database is down they wait here and are retried).
+ *   <li>{@code acceptedCount}: records handed to {@link InferenceLog#record}, whether queued or
+ *       dropped at once;
+ *   <li>{@code writtenCount}: records the database committed;
+ *   <li>{@code droppedCount}: records given up without being written: the queue was full or the log
+ *       closed ({@code record} returned false), or they were still queued when the log's close ran
+ *       out of time;
+ *   <li>{@code failedCount}: records the database rejected (not a connection problem: while the
+ *       database cannot be reached, records wait in the queue and are retried);
+ *   <li>{@code queuedCount}: records in the queue or in the batch being written.
  * </ul>
  *
- * <p>Nothing is lost silently: once the log has drained, {@code acceptedCount == writtenCount +
- * failedCount}. Counters are read one by one and may be slightly out of step under concurrency.
+ * <p>Nothing is lost silently: {@code acceptedCount == writtenCount + droppedCount + failedCount +
+ * queuedCount}. Counters are read one by one, so the sum may be off by the records in flight while
+ * the snapshot is taken; it is exact when the log is quiet.
  *
- * @param acceptedCount records accepted
+ * @param acceptedCount records handed to the log
  * @param writtenCount records written
- * @param droppedCount records refused
- * @param failedCount accepted records given up on
- * @param queuedCount accepted records waiting to be written
+ * @param droppedCount records given up without being written
+ * @param failedCount records the database rejected
+ * @param queuedCount records waiting to be written
  * @param degradedReason why the log cannot write, or null when it is healthy
  */
 @Immutable

@@ -57,6 +57,24 @@ public final class SharedTierConfig {
   /** Default {@link #logFlushInterval()}: 100 ms. */
   public static final Duration DEFAULT_LOG_FLUSH_INTERVAL = Duration.ofMillis(100);
 
+  /** Default {@link #readThreads()}: {@value}. */
+  public static final int DEFAULT_READ_THREADS = 4;
+
+  /** Default {@link #readQueueCapacity()}: {@value}. */
+  public static final int DEFAULT_READ_QUEUE_CAPACITY = 256;
+
+  /** Default {@link #writeQueueCapacity()}: {@value}. */
+  public static final int DEFAULT_WRITE_QUEUE_CAPACITY = 1000;
+
+  /** Default {@link #writeQueueMaxBytes()}: {@value} (32 MiB). */
+  public static final long DEFAULT_WRITE_QUEUE_MAX_BYTES = 32L << 20;
+
+  /** Default {@link #closeTimeout()}: 5 s. */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  /** The largest {@link #logQueueCapacity()} and {@link #writeQueueCapacity()}: {@value}. */
+  public static final int MAX_QUEUE_CAPACITY = 1 << 24;
+
   /** The longest {@link #tablePrefix()}: {@value} characters, so every table name fits. */
   public static final int MAX_TABLE_PREFIX_LENGTH = 40;
 
@@ -73,6 +91,11 @@ public final class SharedTierConfig {
   private final int logQueueCapacity;
   private final int logBatchSize;
   private final Duration logFlushInterval;
+  private final int readThreads;
+  private final int readQueueCapacity;
+  private final int writeQueueCapacity;
+  private final long writeQueueMaxBytes;
+  private final Duration closeTimeout;
   private final @Nullable UnaryOperator<String> redactor;
 
   private SharedTierConfig(Builder b) {
@@ -86,6 +109,11 @@ public final class SharedTierConfig {
     this.logQueueCapacity = b.logQueueCapacity;
     this.logBatchSize = b.logBatchSize;
     this.logFlushInterval = b.logFlushInterval;
+    this.readThreads = b.readThreads;
+    this.readQueueCapacity = b.readQueueCapacity;
+    this.writeQueueCapacity = b.writeQueueCapacity;
+    this.writeQueueMaxBytes = b.writeQueueMaxBytes;
+    this.closeTimeout = b.closeTimeout;
     this.redactor = b.redactor;
   }
 
@@ -126,10 +154,12 @@ public final class SharedTierConfig {
   }
 
   /**
-   * Returns how long one second-level statement may take (query and network) before it is given up
-   * and reported as a miss or a failed write.
+   * Returns the read budget: the longest a second-level lookup may take, counted from the call and
+   * including the wait for a tier thread, getting a connection and the query. A lookup that has no
+   * answer by then completes as a miss. Also the bound of each statement's network reads and of a
+   * recovery probe.
    *
-   * @return the timeout
+   * @return the budget
    */
   public Duration readTimeout() {
     return readTimeout;
@@ -208,6 +238,57 @@ public final class SharedTierConfig {
   }
 
   /**
+   * Returns how many threads run second-level reads; at most this many lookups touch the database
+   * at once.
+   *
+   * @return the thread count
+   */
+  public int readThreads() {
+    return readThreads;
+  }
+
+  /**
+   * Returns how many lookups may wait for a read thread; a lookup that finds the queue full is a
+   * miss at once, counted.
+   *
+   * @return the capacity
+   */
+  public int readQueueCapacity() {
+    return readQueueCapacity;
+  }
+
+  /**
+   * Returns how many second-level writes (stores and invalidations) may wait to be written; a write
+   * that finds the queue full is dropped and counted.
+   *
+   * @return the capacity
+   */
+  public int writeQueueCapacity() {
+    return writeQueueCapacity;
+  }
+
+  /**
+   * Returns how many value bytes the queued second-level writes may hold together; a write that
+   * would go beyond is dropped and counted. Bounds the memory the queue can take while the database
+   * is down.
+   *
+   * @return the limit in bytes
+   */
+  public long writeQueueMaxBytes() {
+    return writeQueueMaxBytes;
+  }
+
+  /**
+   * Returns how long {@link SharedTier#close()} spends writing what is queued before it counts the
+   * rest as dropped.
+   *
+   * @return the timeout
+   */
+  public Duration closeTimeout() {
+    return closeTimeout;
+  }
+
+  /**
    * Returns whether prompt and response text are written to the inference log.
    *
    * @return true when a redactor was given
@@ -247,6 +328,16 @@ public final class SharedTierConfig {
         + logBatchSize
         + ", logFlushInterval="
         + logFlushInterval
+        + ", readThreads="
+        + readThreads
+        + ", readQueueCapacity="
+        + readQueueCapacity
+        + ", writeQueueCapacity="
+        + writeQueueCapacity
+        + ", writeQueueMaxBytes="
+        + writeQueueMaxBytes
+        + ", closeTimeout="
+        + closeTimeout
         + ", storePromptText="
         + storePromptText()
         + "}";
@@ -264,6 +355,11 @@ public final class SharedTierConfig {
     private int logQueueCapacity = DEFAULT_LOG_QUEUE_CAPACITY;
     private int logBatchSize = DEFAULT_LOG_BATCH_SIZE;
     private Duration logFlushInterval = DEFAULT_LOG_FLUSH_INTERVAL;
+    private int readThreads = DEFAULT_READ_THREADS;
+    private int readQueueCapacity = DEFAULT_READ_QUEUE_CAPACITY;
+    private int writeQueueCapacity = DEFAULT_WRITE_QUEUE_CAPACITY;
+    private long writeQueueMaxBytes = DEFAULT_WRITE_QUEUE_MAX_BYTES;
+    private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
     private @Nullable UnaryOperator<String> redactor;
 
     private Builder() {}
@@ -279,6 +375,11 @@ public final class SharedTierConfig {
       logQueueCapacity = c.logQueueCapacity;
       logBatchSize = c.logBatchSize;
       logFlushInterval = c.logFlushInterval;
+      readThreads = c.readThreads;
+      readQueueCapacity = c.readQueueCapacity;
+      writeQueueCapacity = c.writeQueueCapacity;
+      writeQueueMaxBytes = c.writeQueueMaxBytes;
+      closeTimeout = c.closeTimeout;
       redactor = c.redactor;
     }
 
@@ -308,12 +409,13 @@ public final class SharedTierConfig {
     }
 
     /**
-     * Sets how long one second-level statement may take. Applied with millisecond precision as the
-     * connection's network timeout (which is what bounds a read on a silent network), and as a
-     * query timeout of the next whole second above it (so the network timeout always fires first,
-     * and pgjdbc never waits for a cancel request that cannot get through). Getting a connection is
-     * bounded by the pool's own connection timeout, so keep that short too. A log batch insert and
-     * a purge statement may take ten times this value.
+     * Sets the read budget: a lookup completes within it, as a miss if the database has not
+     * answered, counting the wait for a tier thread and for a connection (the pool's own, longer,
+     * connection timeout then holds only a tier thread, never the caller). Also applied with
+     * millisecond precision as each statement's network timeout (which is what bounds a read on a
+     * silent network), and as a query timeout of the next whole second above it (so the network
+     * timeout always fires first, and pgjdbc never waits for a cancel request that cannot get
+     * through). A batch of writes or log rows and a purge statement may take ten times this value.
      *
      * @param readTimeout the timeout, positive
      * @return this builder
@@ -401,15 +503,16 @@ public final class SharedTierConfig {
     }
 
     /**
-     * Sets how many log records may wait to be written.
+     * Sets how many log records may wait to be written. The queue's slots are allocated up front (a
+     * reference each, rounded up to a power of two).
      *
-     * @param logQueueCapacity the capacity, positive
+     * @param logQueueCapacity the capacity, in {@code [1, MAX_QUEUE_CAPACITY]}
      * @return this builder
-     * @throws IllegalArgumentException if it is not positive
+     * @throws IllegalArgumentException if it is out of range
      */
     @CanIgnoreReturnValue
     public Builder logQueueCapacity(int logQueueCapacity) {
-      this.logQueueCapacity = positive("logQueueCapacity", logQueueCapacity);
+      this.logQueueCapacity = capacity("logQueueCapacity", logQueueCapacity);
       return this;
     }
 
@@ -442,6 +545,77 @@ public final class SharedTierConfig {
             "logFlushInterval must not be negative but was " + logFlushInterval);
       }
       this.logFlushInterval = logFlushInterval;
+      return this;
+    }
+
+    /**
+     * Sets how many threads run second-level reads.
+     *
+     * @param readThreads the thread count, positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is not positive
+     */
+    @CanIgnoreReturnValue
+    public Builder readThreads(int readThreads) {
+      this.readThreads = positive("readThreads", readThreads);
+      return this;
+    }
+
+    /**
+     * Sets how many lookups may wait for a read thread.
+     *
+     * @param readQueueCapacity the capacity, positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is not positive
+     */
+    @CanIgnoreReturnValue
+    public Builder readQueueCapacity(int readQueueCapacity) {
+      this.readQueueCapacity = positive("readQueueCapacity", readQueueCapacity);
+      return this;
+    }
+
+    /**
+     * Sets how many second-level writes may wait to be written. The queue's slots are allocated up
+     * front (a reference each, rounded up to a power of two).
+     *
+     * @param writeQueueCapacity the capacity, in {@code [1, MAX_QUEUE_CAPACITY]}
+     * @return this builder
+     * @throws IllegalArgumentException if it is out of range
+     */
+    @CanIgnoreReturnValue
+    public Builder writeQueueCapacity(int writeQueueCapacity) {
+      this.writeQueueCapacity = capacity("writeQueueCapacity", writeQueueCapacity);
+      return this;
+    }
+
+    /**
+     * Sets how many value bytes the queued second-level writes may hold together.
+     *
+     * @param writeQueueMaxBytes the limit, positive
+     * @return this builder
+     * @throws IllegalArgumentException if it is not positive
+     */
+    @CanIgnoreReturnValue
+    public Builder writeQueueMaxBytes(long writeQueueMaxBytes) {
+      if (writeQueueMaxBytes <= 0) {
+        throw new IllegalArgumentException(
+            "writeQueueMaxBytes must be > 0 but was " + writeQueueMaxBytes);
+      }
+      this.writeQueueMaxBytes = writeQueueMaxBytes;
+      return this;
+    }
+
+    /**
+     * Sets how long closing the tier spends writing what is queued.
+     *
+     * @param closeTimeout the timeout, positive
+     * @return this builder
+     * @throws NullPointerException if {@code closeTimeout} is null
+     * @throws IllegalArgumentException if it is not positive
+     */
+    @CanIgnoreReturnValue
+    public Builder closeTimeout(Duration closeTimeout) {
+      this.closeTimeout = positive("closeTimeout", closeTimeout);
       return this;
     }
 
@@ -484,6 +658,14 @@ public final class SharedTierConfig {
       requireNonNull(value, name);
       if (value.isNegative() || value.isZero()) {
         throw new IllegalArgumentException(name + " must be positive but was " + value);
+      }
+      return value;
+    }
+
+    private static int capacity(String name, int value) {
+      if (value <= 0 || value > MAX_QUEUE_CAPACITY) {
+        throw new IllegalArgumentException(
+            name + " must be in [1, " + MAX_QUEUE_CAPACITY + "] but was " + value);
       }
       return value;
     }

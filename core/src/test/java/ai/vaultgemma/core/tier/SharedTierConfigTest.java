@@ -16,6 +16,11 @@ class SharedTierConfigTest {
     SharedTierConfig c = SharedTierConfig.defaults();
     assertThat(c.tablePrefix()).isEqualTo("vg_");
     assertThat(c.readTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.readThreads()).isEqualTo(4);
+    assertThat(c.readQueueCapacity()).isEqualTo(256);
+    assertThat(c.writeQueueCapacity()).isEqualTo(1000);
+    assertThat(c.writeQueueMaxBytes()).isEqualTo(32L << 20);
+    assertThat(c.closeTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.logBatchSize()).isEqualTo(SharedTierConfig.DEFAULT_LOG_BATCH_SIZE);
     assertThat(c.storePromptText()).isFalse();
     assertThat(c.redactor()).isNull();
@@ -52,7 +57,17 @@ class SharedTierConfigTest {
     assertThatThrownBy(() -> SharedTierConfig.builder().purgeBatchSize(0))
         .hasMessage("purgeBatchSize must be > 0 but was 0");
     assertThatThrownBy(() -> SharedTierConfig.builder().logQueueCapacity(-5))
-        .hasMessage("logQueueCapacity must be > 0 but was -5");
+        .hasMessage("logQueueCapacity must be in [1, 16777216] but was -5");
+    assertThatThrownBy(() -> SharedTierConfig.builder().writeQueueCapacity((1 << 24) + 1))
+        .hasMessage("writeQueueCapacity must be in [1, 16777216] but was 16777217");
+    assertThatThrownBy(() -> SharedTierConfig.builder().writeQueueMaxBytes(0))
+        .hasMessage("writeQueueMaxBytes must be > 0 but was 0");
+    assertThatThrownBy(() -> SharedTierConfig.builder().readThreads(0))
+        .hasMessage("readThreads must be > 0 but was 0");
+    assertThatThrownBy(() -> SharedTierConfig.builder().readQueueCapacity(-1))
+        .hasMessage("readQueueCapacity must be > 0 but was -1");
+    assertThatThrownBy(() -> SharedTierConfig.builder().closeTimeout(Duration.ZERO))
+        .hasMessage("closeTimeout must be positive but was PT0S");
     assertThatThrownBy(() -> SharedTierConfig.builder().maxValueBytes(-2))
         .hasMessage("maxValueBytes must be > 0 but was -2");
     assertThatThrownBy(() -> SharedTierConfig.builder().compressionThresholdBytes(-3))

@@ -160,6 +160,11 @@ public abstract class Dialect {
         + " WHERE cache_key = ? AND expires_at > ?";
   }
 
+  /** A query that touches the entry table and returns no row: the breaker's probe. */
+  String probe() {
+    return "SELECT 1 FROM " + entryTable + " WHERE 1 = 0";
+  }
+
   String deleteEntry() {
     return "DELETE FROM " + entryTable + " WHERE cache_key = ?";
   }

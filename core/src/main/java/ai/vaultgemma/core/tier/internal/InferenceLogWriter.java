@@ -6,25 +6,14 @@ import ai.vaultgemma.core.tier.InferenceLog;
 import ai.vaultgemma.core.tier.InferenceLogRecord;
 import ai.vaultgemma.core.tier.InferenceLogStats;
 import ai.vaultgemma.core.tier.SharedTierConfig;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -32,120 +21,108 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The inference log: records go into a bounded queue and one daemon thread writes them in batch
- * inserts, one transaction per batch.
+ * The inference log: records go into a bounded lock-free queue and one daemon thread writes them in
+ * batch inserts, one transaction per batch ({@link BatchWriter}).
  *
- * <p>{@link #record} never blocks: a full queue drops the record and counts it. When a batch fails
- * because the database cannot be reached (connection errors, timeouts), the thread keeps the batch
- * and retries it every retry interval, so records accepted during a short outage are written when
+ * <p>{@link #record} is an O(1) offer: no lock, no allocation beyond the caller's record, never
+ * blocks, never touches the database; a full queue drops the record and counts it. While the tier's
+ * circuit breaker is open the thread waits, and records accepted during the outage are written when
  * the database returns (the queue absorbs the outage up to its capacity; beyond, records are
  * dropped and counted). A batch the database rejects for another reason is counted as failed and
- * discarded, so one bad row cannot block the log. Delivery is at least once: a batch whose commit
- * was lost in transit may be written twice.
+ * discarded. Delivery is at least once.
  *
  * <p>Prompt and response text are written only when the config has a redactor, after it.
- * Thread-safe. {@link #close()} stops accepting, writes what is queued (one attempt), counts the
- * rest as failed and stops the thread; it does not close the data source.
+ * Thread-safe. Closing stops accepting, writes what is queued within the close timeout, counts the
+ * rest as dropped and stops the thread; it does not close the data source.
  */
 public final class InferenceLogWriter implements InferenceLog, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(InferenceLogWriter.class);
 
-  /** A batch insert may take this many read timeouts (network and query timeout). */
-  static final int BATCH_TIMEOUT_FACTOR = 10;
-
-  /** How long close() waits for the writer thread to finish. */
-  private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
-
-  /** How often an idle writer looks up from the queue to notice close(). */
-  private static final long IDLE_POLL_MILLIS = 100;
-
   private final DataSource dataSource;
   private final Dialect dialect;
-  private final SchemaMigrator schema;
-  private final BlockingQueue<InferenceLogRecord> queue;
-  private final int batchSize;
-  private final long flushNanos;
-  private final Duration retryInterval;
+  private final CircuitBreaker breaker;
   private final @Nullable UnaryOperator<String> redactor;
-  private final Availability availability;
   private final int batchTimeoutMillis;
-  private final Thread thread;
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final CountDownLatch closeSignal = new CountDownLatch(1);
-
-  private final LongAdder accepted = new LongAdder();
-  private final LongAdder written = new LongAdder();
-  private final LongAdder dropped = new LongAdder();
-  private final LongAdder failed = new LongAdder();
+  private final BatchWriter<InferenceLogRecord> writer;
 
   /**
    * Creates the writer and starts its daemon thread.
    *
    * @param dataSource pooled connections; not closed by this writer
    * @param dialect the database's SQL
-   * @param schema the migrator shared with the store
-   * @param config queue capacity, batch size, flush and retry intervals, redactor
+   * @param config queue capacity, batch size, flush interval, redactor
+   * @param breaker the tier's breaker
+   * @param threadName the writer thread's name
    */
   public InferenceLogWriter(
-      DataSource dataSource, Dialect dialect, SchemaMigrator schema, SharedTierConfig config) {
+      DataSource dataSource,
+      Dialect dialect,
+      SharedTierConfig config,
+      CircuitBreaker breaker,
+      String threadName) {
     this.dataSource = requireNonNull(dataSource, "dataSource");
     this.dialect = requireNonNull(dialect, "dialect");
-    this.schema = requireNonNull(schema, "schema");
     requireNonNull(config, "config");
-    this.queue = new ArrayBlockingQueue<>(config.logQueueCapacity());
-    this.batchSize = config.logBatchSize();
-    this.flushNanos = config.logFlushInterval().toNanos();
-    this.retryInterval = config.retryInterval();
+    this.breaker = requireNonNull(breaker, "breaker");
     this.redactor = config.redactor();
     this.batchTimeoutMillis =
-        (int) Math.min(Integer.MAX_VALUE, config.readTimeout().toMillis() * BATCH_TIMEOUT_FACTOR);
-    this.availability =
-        new Availability("inference log " + dialect.logTable, retryInterval, System::nanoTime);
-    this.thread = new Thread(this::run, "vaultgemma-inference-log-" + dialect.logTable);
-    thread.setDaemon(true);
-    thread.start();
+        (int)
+            Math.min(
+                Integer.MAX_VALUE,
+                config.readTimeout().toMillis() * JdbcSecondLevelStore.BATCH_TIMEOUT_FACTOR);
+    this.writer =
+        new BatchWriter<>(
+            threadName,
+            "inference log write",
+            config.logQueueCapacity(),
+            Long.MAX_VALUE,
+            r -> 0,
+            config.logBatchSize(),
+            config.logFlushInterval(),
+            breaker,
+            this::write);
+    writer.start();
   }
 
   @Override
   public boolean record(InferenceLogRecord record) {
     requireNonNull(record, "record");
-    if (closed.get()) {
-      dropped.increment();
-      return false;
-    }
-    accepted.increment();
-    if (queue.offer(record)) {
-      return true;
-    }
-    accepted.decrement();
-    dropped.increment();
-    return false;
+    return writer.offer(record);
   }
 
   @Override
   public InferenceLogStats stats() {
-    long w = written.sum();
-    long f = failed.sum();
-    long a = accepted.sum();
+    BatchWriter.Counts c = writer.counts();
     return new InferenceLogStats(
-        a, w, dropped.sum(), f, Math.max(0, a - w - f), availability.reason());
+        c.accepted(), c.written(), c.dropped(), c.failed(), c.queued(), breaker.reason());
+  }
+
+  /**
+   * Waits until queued records are written or given up, or the deadline passes.
+   *
+   * @param deadlineNanos the {@link System#nanoTime()} to stop at
+   * @return whether the queue drained
+   * @throws InterruptedException if interrupted
+   */
+  public boolean awaitWritten(long deadlineNanos) throws InterruptedException {
+    return writer.awaitDrained(deadlineNanos);
+  }
+
+  /** Signals the writer to flush until {@code deadlineNanos}, then drop and count the rest. */
+  public void beginClose(long deadlineNanos) {
+    writer.beginClose(deadlineNanos);
+  }
+
+  /** Waits for the writer to finish, as {@link BatchWriter#awaitClose()}. */
+  public void awaitClose() {
+    writer.awaitClose();
   }
 
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    closeSignal.countDown();
-    try {
-      thread.join(CLOSE_WAIT.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (thread.isAlive()) {
-      log.warn("Inference log writer for {} did not stop within {}", dialect.logTable, CLOSE_WAIT);
-    }
+    beginClose(System.nanoTime() + SharedTierConfig.DEFAULT_CLOSE_TIMEOUT.toNanos());
+    awaitClose();
   }
 
   @Override
@@ -153,103 +130,7 @@ public final class InferenceLogWriter implements InferenceLog, AutoCloseable {
     return "InferenceLogWriter{" + dialect.logTable + ", " + stats() + "}";
   }
 
-  private void run() {
-    List<InferenceLogRecord> batch = new ArrayList<>(batchSize);
-    try {
-      while (!closed.get()) {
-        if (batch.isEmpty()) {
-          fill(batch);
-          if (batch.isEmpty()) {
-            continue;
-          }
-        }
-        if (writeOrKeep(batch)) {
-          batch.clear();
-        } else if (closeSignal.await(retryInterval.toMillis(), TimeUnit.MILLISECONDS)) {
-          break; // closed while waiting to retry
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException | Error e) {
-      log.error("Inference log writer for {} stopped unexpectedly", dialect.logTable, e);
-    }
-    drainOnClose(batch);
-  }
-
-  /** Waits for a first record, then up to the flush interval for the batch to fill. */
-  private void fill(List<InferenceLogRecord> batch) throws InterruptedException {
-    InferenceLogRecord first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
-    if (first == null) {
-      return;
-    }
-    batch.add(first);
-    long deadline = System.nanoTime() + flushNanos;
-    while (batch.size() < batchSize && !closed.get()) {
-      queue.drainTo(batch, batchSize - batch.size());
-      long remaining = deadline - System.nanoTime();
-      if (batch.size() >= batchSize || remaining <= 0) {
-        return;
-      }
-      InferenceLogRecord next = queue.poll(remaining, TimeUnit.NANOSECONDS);
-      if (next == null) {
-        return;
-      }
-      batch.add(next);
-    }
-  }
-
-  /**
-   * Writes the batch. Returns true when it is done with (written, or rejected and counted as
-   * failed), false when the database could not be reached and the batch should be retried.
-   */
-  private boolean writeOrKeep(List<InferenceLogRecord> batch) {
-    if (!availability.tryAcquire()) {
-      return false;
-    }
-    try {
-      write(batch);
-      availability.succeeded();
-      written.add(batch.size());
-      return true;
-    } catch (SQLException e) {
-      if (isConnectionProblem(e)) {
-        availability.failed("write", e);
-        return false;
-      }
-      availability.succeeded(); // the database answered; it refused these rows
-      failed.add(batch.size());
-      log.warn("Inference log dropped a batch of {} rows the database rejected", batch.size(), e);
-      return true;
-    } catch (RuntimeException e) {
-      failed.add(batch.size());
-      log.warn("Inference log dropped a batch of {} rows", batch.size(), e);
-      return true;
-    }
-  }
-
-  private void drainOnClose(List<InferenceLogRecord> batch) {
-    queue.drainTo(batch);
-    if (batch.isEmpty()) {
-      return;
-    }
-    int total = batch.size();
-    int done = 0;
-    try {
-      for (int from = 0; from < total; from += batchSize) {
-        List<InferenceLogRecord> part = batch.subList(from, Math.min(total, from + batchSize));
-        write(part);
-        written.add(part.size());
-        done += part.size();
-      }
-    } catch (SQLException | RuntimeException e) {
-      failed.add(total - done);
-      log.warn("Inference log closed with {} rows unwritten: {}", total - done, e.toString());
-    }
-  }
-
   private void write(List<InferenceLogRecord> batch) throws SQLException {
-    schema.ensure();
     try (Connection c = dataSource.getConnection()) {
       JdbcSupport.boundNetwork(c, batchTimeoutMillis);
       c.setAutoCommit(false);
@@ -317,32 +198,5 @@ public final class InferenceLogWriter implements InferenceLog, AutoCloseable {
     } catch (ArithmeticException e) {
       return Long.MAX_VALUE;
     }
-  }
-
-  /** True when the failure says the database could not be reached, not that it refused the rows. */
-  static boolean isConnectionProblem(SQLException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLTransientException
-          || t instanceof SQLRecoverableException
-          || t instanceof SQLNonTransientConnectionException
-          || t instanceof IOException) {
-        return true;
-      }
-      if (t instanceof SQLException sql) {
-        String state = sql.getSQLState();
-        if (state != null
-            && (state.startsWith("08") // connection exception
-                || state.startsWith("53") // insufficient resources
-                || state.startsWith("57") // operator intervention, query canceled (timeout)
-                || state.equals("HYT00"))) { // timeout
-          return true;
-        }
-        SQLException next = sql.getNextException();
-        if (next != null && next != t && isConnectionProblem(next)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 }

@@ -1,7 +1,11 @@
 package ai.vaultgemma.core.tier.internal;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 
 /** Small JDBC helpers shared by the store, the log writer and the migrator. */
 final class JdbcSupport {
@@ -53,5 +57,32 @@ final class JdbcSupport {
    */
   static int querySeconds(long millis) {
     return (int) Math.min(Integer.MAX_VALUE, Math.max(1, millis / 1000 + 1));
+  }
+
+  /** True when the failure says the database could not be reached, not that it refused the rows. */
+  static boolean isConnectionProblem(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientException
+          || t instanceof SQLRecoverableException
+          || t instanceof SQLNonTransientConnectionException
+          || t instanceof IOException) {
+        return true;
+      }
+      if (t instanceof SQLException sql) {
+        String state = sql.getSQLState();
+        if (state != null
+            && (state.startsWith("08") // connection exception
+                || state.startsWith("53") // insufficient resources
+                || state.startsWith("57") // operator intervention, query canceled (timeout)
+                || state.equals("HYT00"))) { // timeout
+          return true;
+        }
+        SQLException next = sql.getNextException();
+        if (next != null && next != t && isConnectionProblem(next)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }

@@ -410,16 +410,6 @@ public final class SharedTier implements AutoCloseable {
     maintenance.shutdownNow();
   }
 
-  /** Interim: replaced by the tier's non-blocking lookup (branch tier). */
-  public java.util.concurrent.CompletableFuture<Optional<SecondLevelHit>> lookupAsync(String key) {
-    return java.util.concurrent.CompletableFuture.completedFuture(lookup(key));
-  }
-
-  /** Interim: replaced by the tier's queued write (branch tier). */
-  public void store(String key, byte[] value, java.time.Duration ttl) {
-    secondLevelStore().put(key, value, ttl);
-  }
-
   @Override
   public String toString() {
     return "SharedTier{" + config + ", " + health().status() + "}";

@@ -267,6 +267,11 @@ abstract class SharedTierClientBaseTest {
         + "}}";
   }
 
+  /** Waits until what {@code client} queued for the shared tier is written (at most 10 s). */
+  static void flushed(InferenceClient client) throws InterruptedException {
+    assertThat(client.sharedTier().orElseThrow().flush(Duration.ofSeconds(10))).isTrue();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Tests
 
@@ -277,6 +282,7 @@ abstract class SharedTierClientBaseTest {
     assertThat(a.dbPool().orElseThrow()).isNotSameAs(b.dbPool().orElseThrow());
 
     ChatResponse fromA = a.chat(chat("what is L2"));
+    flushed(a); // L2 writes are queued off the caller's path
     ChatResponse fromB = b.chat(chat("what is L2"));
 
     assertThat(server.getRequestCount()).isEqualTo(1);
@@ -316,6 +322,7 @@ abstract class SharedTierClientBaseTest {
     InferenceClient b = client(jdbcUrl());
     InferenceClient c = client(jdbcUrl());
     a.chat(chat("async please"));
+    flushed(a);
 
     ChatResponse async = b.chatAsync(chat("async please")).get(10, TimeUnit.SECONDS);
     List<ChatChunk> chunks = Collections.synchronizedList(new ArrayList<>());
@@ -337,6 +344,7 @@ abstract class SharedTierClientBaseTest {
     InferenceClient b = client(jdbcUrl());
 
     EmbeddingResponse fromA = a.embed(EmbeddingRequest.of("embed-1", List.of("alpha", "beta")));
+    flushed(a);
     EmbeddingResponse fromB = b.embed(EmbeddingRequest.of("embed-1", List.of("alpha", "beta")));
 
     assertThat(server.getRequestCount()).isEqualTo(1);
@@ -372,6 +380,7 @@ abstract class SharedTierClientBaseTest {
     String table = prefix + "l2_entry";
     a.chat(chat("short lived"), CallOptions.builder().ttl(Duration.ofMillis(300)).build());
     a.chat(chat("long lived"));
+    flushed(a);
     assertThat(count(db, "SELECT COUNT(*) FROM " + table)).isEqualTo(2);
 
     await()
@@ -407,6 +416,7 @@ abstract class SharedTierClientBaseTest {
     a.embed(
         EmbeddingRequest.of("embed-1", "brief"),
         CallOptions.builder().ttl(Duration.ofSeconds(2)).build());
+    flushed(a);
     b.chat(chat("brief")); // an L2 hit; B's own default TTL is an hour
     b.embed(EmbeddingRequest.of("embed-1", "brief"));
     assertThat(b.health().client().l2Hits()).isEqualTo(2);
@@ -453,6 +463,7 @@ abstract class SharedTierClientBaseTest {
     a.chat(chat("secret prompt one")); // L1
     try (TraceScope caller = TraceScope.fromTraceparent(callerTrace)) {
       b.chat(chat("secret prompt one"), CallOptions.builder().scope("tenant-7").build()); // MISS
+      flushed(b);
       a.chat(chat("secret prompt one"), CallOptions.builder().scope("tenant-7").build()); // L2
     }
     a.embed(EmbeddingRequest.of("embed-1", List.of("secret input"))); // MISS
@@ -580,6 +591,7 @@ abstract class SharedTierClientBaseTest {
         assertThat(count(db, "SELECT MAX(version) FROM " + prefix + "schema_version")).isEqualTo(1);
         int before = server.getRequestCount();
         a.chat(chat("round " + round));
+        flushed(a);
         b.chat(chat("round " + round));
         assertThat(server.getRequestCount()).isEqualTo(before + 1);
         assertThat(b.health().client().l2Hits()).isEqualTo(1);

@@ -21,9 +21,10 @@ import javax.sql.DataSource;
  * other instance and survives restarts, and every call is recorded for audit and cost reports.
  *
  * <p>PostgreSQL is the engine for several instances; H2 in file mode ({@code
- * jdbc:h2:file:./data/vaultgemma}) is the zero-setup default for one process. {@link #open} creates
- * or upgrades the tables (versioned, safe when several instances start at once) and starts a purge
- * task and a log writer thread, both daemons.
+ * jdbc:h2:file:./data/vaultgemma}) serves one process without a server when the application passes
+ * such a URL (the library never picks a database by itself). {@link #open} creates or upgrades the
+ * tables (versioned, safe when several instances start at once) and starts a purge task and a log
+ * writer thread, both daemons.
  *
  * <p><b>The database being down never fails a call.</b> Second-level reads become misses within the
  * read timeout (then at once while degraded), writes and log rows that cannot be written are

@@ -33,8 +33,9 @@ import java.util.concurrent.ForkJoinPool;
  *       ({@link #DEFAULT_TTL}).
  *   <li>Frequently used: {@code name} ({@value #DEFAULT_NAME}), {@code weigher} ({@link
  *       Weigher#standard()}).
- *   <li>Rarely used: {@code promptExpiry} (on), {@code recordStats} (on), {@code clock} ({@link
- *       CacheClock#system()}), {@code executor} ({@link ForkJoinPool#commonPool()}).
+ *   <li>Rarely used: {@code promptExpiry} ({@value #DEFAULT_PROMPT_EXPIRY}), {@code recordStats}
+ *       ({@value #DEFAULT_RECORD_STATS}), {@code clock} ({@link CacheClock#system()}), {@code
+ *       executor} ({@link ForkJoinPool#commonPool()}).
  * </ul>
  */
 public final class CacheConfig {
@@ -47,6 +48,12 @@ public final class CacheConfig {
 
   /** The default time to live of a cache built without {@link Builder#defaultTtl}: one hour. */
   public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+
+  /** Whether expired entries are removed without waiting for access, by default: {@value}. */
+  public static final boolean DEFAULT_PROMPT_EXPIRY = true;
+
+  /** Whether hits, misses and loads are counted, by default: {@value}. */
+  public static final boolean DEFAULT_RECORD_STATS = true;
 
   /**
    * The largest time to live accepted: 365 days. Anything longer is almost certainly a unit
@@ -255,8 +262,8 @@ public final class CacheConfig {
     // A bound copied by toBuilder() may be replaced by the other kind; one set here may not.
     private boolean boundInherited;
     private Duration defaultTtl = DEFAULT_TTL;
-    private boolean promptExpiry = true;
-    private boolean recordStats = true;
+    private boolean promptExpiry = DEFAULT_PROMPT_EXPIRY;
+    private boolean recordStats = DEFAULT_RECORD_STATS;
     private CacheClock clock = CacheClock.system();
     private Weigher weigher = Weigher.standard();
     private Executor executor = ForkJoinPool.commonPool();

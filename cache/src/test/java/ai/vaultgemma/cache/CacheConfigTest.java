@@ -35,6 +35,8 @@ class CacheConfigTest {
     assertThat(config.defaultTtl()).isEqualTo(CacheConfig.DEFAULT_TTL);
     assertThat(config.weigher()).isSameAs(Weigher.standard());
     assertThat(config.clock()).isSameAs(CacheClock.system());
+    assertThat(config.promptExpiry()).isEqualTo(CacheConfig.DEFAULT_PROMPT_EXPIRY).isTrue();
+    assertThat(config.recordStats()).isEqualTo(CacheConfig.DEFAULT_RECORD_STATS).isTrue();
   }
 
   @Test

@@ -96,6 +96,9 @@ public final class DbPoolConfig {
   /** Default {@link Builder#poolName(String)}. */
   public static final String DEFAULT_POOL_NAME = "vaultgemma-db";
 
+  /** Default {@link Builder#failFast(boolean)}: {@value}, start-up checks the database. */
+  public static final boolean DEFAULT_FAIL_FAST = true;
+
   /** The port a libpq URL without one connects to. */
   public static final int DEFAULT_PORT = DsnParser.DEFAULT_PORT;
 
@@ -469,7 +472,7 @@ public final class DbPoolConfig {
     private Duration validationTimeout = DEFAULT_VALIDATION_TIMEOUT;
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
     private String poolName = DEFAULT_POOL_NAME;
-    private boolean failFast = true;
+    private boolean failFast = DEFAULT_FAIL_FAST;
     private final Map<String, String> driverProperties = new LinkedHashMap<>();
 
     private Builder() {}
@@ -658,9 +661,9 @@ public final class DbPoolConfig {
     }
 
     /**
-     * Sets whether start-up fails when the database cannot be reached (default true). With false,
-     * the pool starts anyway, {@link DbPool#health(Duration)} reports the database unhealthy, and
-     * connections are made once it answers.
+     * Sets whether start-up fails when the database cannot be reached (default {@value
+     * #DEFAULT_FAIL_FAST}). With false, the pool starts anyway, {@link DbPool#health(Duration)}
+     * reports the database unhealthy, and connections are made once it answers.
      *
      * @param failFast true to check the database at start
      * @return this builder

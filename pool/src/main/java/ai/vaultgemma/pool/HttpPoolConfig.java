@@ -76,6 +76,12 @@ public final class HttpPoolConfig {
   /** Default longest silence between two chunks of a streamed body: 60 seconds. */
   public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
+  /** Whether HTTP/2 is offered over TLS, by default: {@value}. */
+  public static final boolean DEFAULT_HTTP2 = true;
+
+  /** Whether the system's trusted CAs are trusted, by default: {@value}. */
+  public static final boolean DEFAULT_TRUST_SYSTEM_CERTIFICATES = true;
+
   /** Environment variable for {@link #maxIdleConnections()}. */
   public static final String ENV_MAX_IDLE_CONNS = "HTTP_MAX_IDLE_CONNS";
 
@@ -397,10 +403,10 @@ public final class HttpPoolConfig {
     private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
     private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
-    private boolean http2 = true;
+    private boolean http2 = DEFAULT_HTTP2;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private @Nullable String trustedCertificatesPem;
-    private boolean trustSystemCertificates = true;
+    private boolean trustSystemCertificates = DEFAULT_TRUST_SYSTEM_CERTIFICATES;
     private @Nullable String clientCertificatePem;
     private @Nullable String clientKeyPem;
 
@@ -560,7 +566,7 @@ public final class HttpPoolConfig {
     }
 
     /**
-     * Sets whether HTTP/2 is offered over TLS (default true).
+     * Sets whether HTTP/2 is offered over TLS (default {@value #DEFAULT_HTTP2}).
      *
      * @param http2 false to speak HTTP/1.1 only
      * @return this builder

@@ -77,6 +77,12 @@ public final class RetryPolicy {
   public static final Set<Integer> DEFAULT_RETRYABLE_STATUSES =
       Set.of(408, 409, 429, 500, 502, 503, 504);
 
+  /** Whether backoff delays are jittered over {@code [0, delay)}, by default: {@value}. */
+  public static final boolean DEFAULT_FULL_JITTER = true;
+
+  /** Whether I/O failures after connecting are retried, by default: {@value}. */
+  public static final boolean DEFAULT_RETRY_ON_IO_FAILURE = false;
+
   private static final RetryPolicy DEFAULTS = new Builder().build();
   private static final RetryPolicy NONE = new Builder().maxRetries(0).build();
 
@@ -409,12 +415,12 @@ public final class RetryPolicy {
     private Backoff backoff =
         Backoff.exponential(
             DEFAULT_INITIAL_BACKOFF, DEFAULT_BACKOFF_MULTIPLIER, DEFAULT_MAX_BACKOFF);
-    private boolean fullJitter = true;
+    private boolean fullJitter = DEFAULT_FULL_JITTER;
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private Duration maxServerWait = DEFAULT_MAX_SERVER_WAIT;
     private Duration retryBudget = DEFAULT_RETRY_BUDGET;
     private Set<Integer> retryableStatuses = DEFAULT_RETRYABLE_STATUSES;
-    private boolean retryOnIoFailure;
+    private boolean retryOnIoFailure = DEFAULT_RETRY_ON_IO_FAILURE;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
 

@@ -23,7 +23,7 @@ class DbPoolConfigTest {
     assertThat(config.validationTimeout()).isEqualTo(DbPoolConfig.DEFAULT_VALIDATION_TIMEOUT);
     assertThat(config.closeTimeout()).isEqualTo(DbPoolConfig.DEFAULT_CLOSE_TIMEOUT);
     assertThat(config.poolName()).isEqualTo(DbPoolConfig.DEFAULT_POOL_NAME);
-    assertThat(config.failFast()).isTrue();
+    assertThat(config.failFast()).isEqualTo(DbPoolConfig.DEFAULT_FAIL_FAST).isTrue();
     assertThat(config.driverProperties()).isEmpty();
   }
 

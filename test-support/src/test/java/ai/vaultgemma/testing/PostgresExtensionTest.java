@@ -47,6 +47,23 @@ class PostgresExtensionTest {
   }
 
   @Test
+  void sourceNamesWhereTheServerCameFrom() {
+    // Whichever source this run uses, it is one of the three and the choice variable agrees.
+    PostgresExtension.Source source = postgres.source();
+    String chosen = System.getProperty(PostgresExtension.CHOICE_VARIABLE);
+    if (chosen == null || chosen.isBlank()) {
+      chosen = System.getenv(PostgresExtension.CHOICE_VARIABLE);
+    }
+    if (chosen != null && !chosen.isBlank() && !chosen.strip().equalsIgnoreCase("auto")) {
+      assertThat(source.text()).isEqualTo(chosen.strip().toLowerCase(java.util.Locale.ROOT));
+    } else if (System.getenv(PostgresExtension.JDBC_URL_ENV) != null) {
+      assertThat(source).isEqualTo(PostgresExtension.Source.URL);
+    } else {
+      assertThat(source).isIn(PostgresExtension.Source.DOCKER, PostgresExtension.Source.EMBEDDED);
+    }
+  }
+
+  @Test
   void withParameterAppendsWithTheRightSeparator() {
     assertThat(PostgresExtension.withParameter("jdbc:postgresql://h/db", "a", "1"))
         .isEqualTo("jdbc:postgresql://h/db?a=1");

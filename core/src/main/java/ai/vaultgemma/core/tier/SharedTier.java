@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * instance and survives restarts, and every call is recorded for audit and cost reports.
  *
  * <p>PostgreSQL is the engine for several instances; H2 in file mode ({@code
- * jdbc:h2:file:./data/vaultgemma}) is the zero-setup default for one process. {@link #open} creates
- * or upgrades the tables (versioned, safe when several instances start at once).
+ * jdbc:h2:file:./data/vaultgemma}) serves one process without a server when the application passes
+ * such a URL (the library never picks a database by itself). {@link #open} creates or upgrades the
+ * tables (versioned, safe when several instances start at once).
  *
  * <p><b>The database never holds a caller.</b> No method here except {@link #purgeExpired()} runs
  * JDBC on the calling thread:

@@ -1,6 +1,6 @@
 /**
  * The shared persistent tier: a second cache level and an inference log on PostgreSQL (several
- * instances) or embedded H2 (one process, zero setup). Start with {@link
+ * instances) or an H2 file the application chooses (one process, no server). Start with {@link
  * ai.vaultgemma.core.tier.SharedTier#open}. Implementation details live in {@code .internal}.
  */
 @NullMarked

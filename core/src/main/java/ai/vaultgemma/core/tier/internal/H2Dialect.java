@@ -3,9 +3,10 @@ package ai.vaultgemma.core.tier.internal;
 import java.sql.Connection;
 
 /**
- * H2 (file mode, the embedded zero-setup default). One process owns an H2 file database, so
- * migrations are serialised by a lock in this JVM; every migration statement is idempotent ({@code
- * IF NOT EXISTS}) as well, since H2 commits each DDL statement on its own.
+ * H2 (file mode, for one process without a server, when the application's URL names it). One
+ * process owns an H2 file database, so migrations are serialised by a lock in this JVM; every
+ * migration statement is idempotent ({@code IF NOT EXISTS}) as well, since H2 commits each DDL
+ * statement on its own.
  */
 final class H2Dialect extends Dialect {
 

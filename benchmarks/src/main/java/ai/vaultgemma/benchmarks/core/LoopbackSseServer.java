@@ -55,7 +55,7 @@ import org.jspecify.annotations.Nullable;
 final class LoopbackSseServer implements AutoCloseable {
 
   /** The largest request, head and body, the server reads before it gives up on a connection. */
-  static final int MAX_REQUEST_BYTES = 64 * 1024;
+  static final int MAX_REQUEST_BYTES = 16 * 1024;
 
   private static final int CLOSE_WAIT_SECONDS = 5;
   private static final int BACKLOG = 4096;

@@ -374,6 +374,12 @@ final class LoopbackSseServer implements AutoCloseable {
     }
 
     void read() throws IOException {
+      if (!in.hasRemaining()) {
+        // More unread bytes than one request may have, sent while an answer is going out: a
+        // pipelining or broken client. Reading nothing would leave the key ready and spin.
+        close();
+        return;
+      }
       int n = channel.read(in);
       if (n < 0) {
         close();

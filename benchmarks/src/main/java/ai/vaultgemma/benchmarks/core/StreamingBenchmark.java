@@ -86,7 +86,8 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  *
  * <p>Setup checks that every contender reaches the server once per call and gets {@value #CHUNKS}
- * chunks with the right text, and prints each contender's median round trip.
+ * chunks with the right text, and prints each contender's median, p90 and slowest stream. Every
+ * timed round checks its chunk count too.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar core.StreamingBenchmark -f 1 -wi 2 -w 1s -i 3 -r 1s
@@ -107,8 +108,13 @@ public class StreamingBenchmark {
   /** How long a caller waits for one stream before the round fails. */
   private static final long STREAM_TIMEOUT_SECONDS = 10;
 
-  /** A median setup round trip above this means a stall and fails the trial. */
-  private static final double MAX_MEDIAN_ROUND_TRIP_MS = 20.0;
+  /**
+   * A median setup stream above this gets a warning. It does not fail the trial: the server writes
+   * each answer in one write with TCP_NODELAY, so it cannot cause a stall, and a client that stalls
+   * by itself is what the benchmark is there to show. On a busy shared machine a slow client's
+   * median passes this without any stall.
+   */
+  private static final double SLOW_MEDIAN_MS = 20.0;
 
   private static final int MAX_CONNECTIONS = 64;
   private static final int WARM_UP_CALLS = 200;
@@ -238,7 +244,7 @@ public class StreamingBenchmark {
     server.checkHealthy();
   }
 
-  /** Times a warm contender and fails if its median round trip says the connection stalls. */
+  /** Times a warm contender and prints its median, p90 and slowest stream. */
   private static void time(String name, Callable<String> call) throws Exception {
     long[] nanos = new long[TIMED_CALLS];
     for (int i = 0; i < TIMED_CALLS; i++) {
@@ -259,10 +265,13 @@ public class StreamingBenchmark {
         nanos[TIMED_CALLS * 9 / 10] / 1e6,
         nanos[TIMED_CALLS - 1] / 1e6,
         TIMED_CALLS);
-    if (medianMs > MAX_MEDIAN_ROUND_TRIP_MS) {
-      throw new IllegalStateException(
-          String.format(
-              Locale.ROOT, "%s: median loopback stream takes %.1f ms; a stall?", name, medianMs));
+    if (medianMs > SLOW_MEDIAN_MS) {
+      System.out.printf(
+          Locale.ROOT,
+          "WARNING %s: a median of %.1f ms is slow for loopback: a busy machine, or a client that"
+              + " writes its request in pieces (Nagle plus delayed ACK: about 40 ms)?%n",
+          name,
+          medianMs);
     }
   }
 

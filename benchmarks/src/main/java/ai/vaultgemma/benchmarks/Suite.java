@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -34,6 +36,11 @@ import tools.jackson.databind.ObjectMapper;
  * [--profile quick|full] [--out DIR] [--include REGEX]}. The quick profile (one short fork per
  * benchmark) finishes in under five minutes; the full profile takes longer and has tighter error
  * bars.
+ *
+ * <p>Batch benchmarks ({@code ConcurrentStreamsBenchmark}: one batch of concurrent streams per
+ * iteration) run in a second JMH run with single-shot iterations, 1 warm-up and 1 (quick) or 3
+ * (full) measured batches, and write {@code jmh-batches.json}; the quick profile runs them at 1, 10
+ * and 100 streams, the full profile also at 1000. Their scores join the same {@code results.md}.
  */
 public final class Suite {
 
@@ -62,14 +69,7 @@ public final class Suite {
     Files.createDirectories(out);
     Path json = out.resolve("jmh.json");
     ChainedOptionsBuilder options =
-        new OptionsBuilder()
-            .include(include)
-            .forks(1)
-            .shouldFailOnError(true)
-            .addProfiler(GCProfiler.class)
-            .jvmArgsAppend("-Xms1g", "-Xmx1g", "-Dsun.net.httpserver.nodelay=true")
-            .resultFormat(ResultFormatType.JSON)
-            .result(json.toString());
+        common(include).exclude(BATCH_BENCHMARKS).result(json.toString());
     if (quick) {
       options
           .warmupIterations(2)
@@ -83,7 +83,26 @@ public final class Suite {
           .measurementIterations(5)
           .measurementTime(TimeValue.seconds(2));
     }
-    Collection<RunResult> results = new Runner(options.build()).run();
+    Collection<RunResult> results = new ArrayList<>(run(options));
+    // Batch benchmarks (one batch of concurrent calls per iteration, seconds each) get their own
+    // run: the time-based settings above would repeat a 1000-stream batch eight times.
+    Path batchJson = out.resolve("jmh-batches.json");
+    ChainedOptionsBuilder batches =
+        common(include)
+            .exclude(NOT_BATCH_BENCHMARKS)
+            .result(batchJson.toString())
+            .mode(Mode.SingleShotTime)
+            .warmupIterations(1)
+            .measurementIterations(quick ? 1 : 3);
+    if (quick) {
+      // The quick suite stays short while the client's concurrency cap makes 1000 streams take
+      // about 100 s; the full suite runs every size.
+      batches.param("streams", "1", "10", "100");
+    }
+    results.addAll(run(batches));
+    if (results.isEmpty()) {
+      throw new NoBenchmarksException();
+    }
     List<Row> rows = new ArrayList<>();
     for (RunResult r : results) {
       rows.add(Row.of(r));
@@ -110,6 +129,35 @@ public final class Suite {
     }
     System.out.println(table);
     System.out.println("Wrote " + json + ", " + out.resolve("results.md") + " and charts.");
+  }
+
+  /**
+   * Benchmarks that time one batch of concurrent calls per iteration, matched against the full
+   * benchmark name (JMH's include and exclude patterns are searched, not matched whole).
+   */
+  static final String BATCH_BENCHMARKS = "\\.ConcurrentStreamsBenchmark\\.";
+
+  /** Every benchmark that {@link #BATCH_BENCHMARKS} does not match. */
+  static final String NOT_BATCH_BENCHMARKS = "^(?!.*" + BATCH_BENCHMARKS + ")";
+
+  /** The options both runs share. */
+  private static ChainedOptionsBuilder common(String include) {
+    return new OptionsBuilder()
+        .include(include)
+        .forks(1)
+        .shouldFailOnError(true)
+        .addProfiler(GCProfiler.class)
+        .jvmArgsAppend("-Xms1g", "-Xmx1g", "-Dsun.net.httpserver.nodelay=true")
+        .resultFormat(ResultFormatType.JSON);
+  }
+
+  /** Runs JMH; an include that matches nothing in this run gives no results, not a failure. */
+  private static Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
+    try {
+      return new Runner(options.build()).run();
+    } catch (NoBenchmarksException e) {
+      return List.of();
+    }
   }
 
   /** Draws one hit-rate chart per trace from the simulation's JSON. */
@@ -264,6 +312,49 @@ public final class Suite {
       {"facade miss vs openai-java", "ours_miss", "baseline_openaiJava"},
       {"facade miss vs LangChain4j", "ours_miss", "baseline_langchain4j"},
       {"facade miss vs bare OkHttp", "ours_miss", "baseline_bareOkHttp"},
+      {
+        "50-chunk stream, whole: ours vs bare OkHttp + okhttp-sse",
+        "stream_ours",
+        "stream_bareOkHttpSse"
+      },
+      {
+        "50-chunk stream, first chunk: ours vs bare OkHttp + okhttp-sse",
+        "firstChunk_ours",
+        "firstChunk_bareOkHttpSse"
+      },
+      {"50-chunk stream, whole: ours vs openai-java", "stream_ours", "stream_openaiJava"},
+      {
+        "50-chunk stream, first chunk: ours vs openai-java",
+        "firstChunk_ours",
+        "firstChunk_openaiJava"
+      },
+      {
+        "100 concurrent 1 s streams: ours vs openai-java async",
+        "concurrent_ours\\[streams=100\\]",
+        "concurrent_openaiJavaAsync\\[streams=100\\]"
+      },
+      {
+        "1000 concurrent 1 s streams: ours vs openai-java async",
+        "concurrent_ours\\[streams=1000\\]",
+        "concurrent_openaiJavaAsync\\[streams=1000\\]"
+      },
+    };
+
+    /**
+     * Scores held against a fixed floor rather than another benchmark: label, ours, floor in
+     * nanoseconds per operation. "Faster" is the floor divided by ours, so 1 is the best possible.
+     */
+    private static final Object[][] FLOORS = {
+      {
+        "100 concurrent 1 s streams: ours vs the 1 s floor (goal: >= 0.87x)",
+        "concurrent_ours\\[streams=100\\]",
+        1e9
+      },
+      {
+        "1000 concurrent 1 s streams: ours vs the 1 s floor",
+        "concurrent_ours\\[streams=1000\\]",
+        1e9
+      },
     };
 
     private Comparisons() {}
@@ -282,6 +373,18 @@ public final class Suite {
                   base.get().nanosPerOp() / ours.get().nanosPerOp()));
         }
       }
+      for (Object[] floor : FLOORS) {
+        Optional<Row> ours = find(rows, (String) floor[1]);
+        if (ours.isPresent()) {
+          double floorNanos = (Double) floor[2];
+          ratios.add(
+              new Ratio(
+                  (String) floor[0],
+                  ours.get().key(),
+                  "floor",
+                  floorNanos / ours.get().nanosPerOp()));
+        }
+      }
       return ratios;
     }
 
@@ -294,7 +397,11 @@ public final class Suite {
   private static String markdown(List<Row> rows, List<Ratio> ratios, boolean quick) {
     StringBuilder md = new StringBuilder();
     md.append("Profile: ")
-        .append(quick ? "quick (1 fork, 2x0.5 s warm-up, 3x0.5 s measured)" : "full")
+        .append(
+            quick
+                ? "quick (1 fork, 2x0.5 s warm-up, 3x0.5 s measured; batches: 1 warm-up, 1"
+                    + " measured, up to 100 streams)"
+                : "full (batches: 1 warm-up, 3 measured, up to 1000 streams)")
         .append("; JVM ")
         .append(System.getProperty("java.vm.version"))
         .append("; ")

@@ -6,8 +6,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Per-call cache control: skip the cache read, skip the cache write, override the TTL, or set the
- * cache scope (tenant isolation) for one call.
+ * Per-call options: skip the cache read, skip the cache write, override the TTL, set the cache
+ * scope (tenant isolation), or set the call's deadline.
  *
  * <p>Immutable and thread-safe; build once and reuse. {@link #defaults()} reads and writes the
  * cache with the client's TTL and scope.
@@ -23,6 +23,9 @@ public final class CallOptions {
   /** The longest TTL a call may ask for: one year, as {@code CacheConfig} allows. */
   public static final Duration MAXIMUM_TTL = Duration.ofDays(365);
 
+  /** The longest deadline a call may ask for: one day. */
+  public static final Duration MAXIMUM_TIMEOUT = Duration.ofDays(1);
+
   /** The longest scope, in characters. */
   public static final int MAXIMUM_SCOPE_LENGTH = 200;
 
@@ -32,12 +35,14 @@ public final class CallOptions {
   private final boolean skipCacheWrite;
   private final @Nullable Duration ttl;
   private final @Nullable String scope;
+  private final @Nullable Duration timeout;
 
   private CallOptions(Builder b) {
     this.skipCacheRead = b.skipCacheRead;
     this.skipCacheWrite = b.skipCacheWrite;
     this.ttl = b.ttl;
     this.scope = b.scope;
+    this.timeout = b.timeout;
   }
 
   /**
@@ -69,6 +74,7 @@ public final class CallOptions {
     b.skipCacheWrite = skipCacheWrite;
     b.ttl = ttl;
     b.scope = scope;
+    b.timeout = timeout;
     return b;
   }
 
@@ -92,18 +98,29 @@ public final class CallOptions {
     return Optional.ofNullable(scope);
   }
 
+  /**
+   * Returns this call's deadline, when it overrides the client's: the longest the whole call may
+   * take, counting the wait for a slot, every retry and backoff, and the whole body or stream.
+   *
+   * @return the timeout, or empty for the client's default
+   */
+  public Optional<Duration> timeout() {
+    return Optional.ofNullable(timeout);
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof CallOptions other
         && skipCacheRead == other.skipCacheRead
         && skipCacheWrite == other.skipCacheWrite
         && Objects.equals(ttl, other.ttl)
-        && Objects.equals(scope, other.scope);
+        && Objects.equals(scope, other.scope)
+        && Objects.equals(timeout, other.timeout);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(skipCacheRead, skipCacheWrite, ttl, scope);
+    return Objects.hash(skipCacheRead, skipCacheWrite, ttl, scope, timeout);
   }
 
   @Override
@@ -114,6 +131,7 @@ public final class CallOptions {
         + skipCacheWrite
         + (ttl == null ? "" : ", ttl=" + ttl)
         + (scope == null ? "" : ", scope=" + scope)
+        + (timeout == null ? "" : ", timeout=" + timeout)
         + "}";
   }
 
@@ -123,6 +141,7 @@ public final class CallOptions {
     private boolean skipCacheWrite;
     private @Nullable Duration ttl;
     private @Nullable String scope;
+    private @Nullable Duration timeout;
 
     private Builder() {}
 
@@ -183,6 +202,23 @@ public final class CallOptions {
     }
 
     /**
+     * Sets this call's deadline, overriding the client's: the longest the whole call may take,
+     * counting the wait for a concurrency slot, every retry and backoff, and the whole body or
+     * stream. When it passes the call fails with an {@link InferenceTimeoutException} and its
+     * connection is released.
+     *
+     * @param timeout the longest the call may take
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero, negative or over {@link
+     *     #MAXIMUM_TIMEOUT}
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = checkTimeout("timeout", timeout);
+      return this;
+    }
+
+    /**
      * Builds the options.
      *
      * @return the options
@@ -190,6 +226,15 @@ public final class CallOptions {
     public CallOptions build() {
       return new CallOptions(this);
     }
+  }
+
+  static Duration checkTimeout(String field, Duration timeout) {
+    Objects.requireNonNull(timeout, field);
+    if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(MAXIMUM_TIMEOUT) > 0) {
+      throw new IllegalArgumentException(
+          field + " must be > 0 and <= " + MAXIMUM_TIMEOUT + " but was " + timeout);
+    }
+    return timeout;
   }
 
   static String checkScope(String field, String scope) {

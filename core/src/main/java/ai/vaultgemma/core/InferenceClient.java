@@ -10,6 +10,7 @@ import ai.vaultgemma.core.internal.OpenAiTransport;
 import ai.vaultgemma.core.internal.path.AnswerCodec;
 import ai.vaultgemma.core.internal.path.Caches;
 import ai.vaultgemma.core.internal.path.CallCounters;
+import ai.vaultgemma.core.internal.path.Limiter;
 import ai.vaultgemma.core.internal.path.RequestPath;
 import ai.vaultgemma.core.internal.path.TieredCache;
 import ai.vaultgemma.core.tier.SharedTier;
@@ -117,6 +118,31 @@ public final class InferenceClient implements AutoCloseable {
   /** The cache scope of a client that sets none. */
   public static final String DEFAULT_SCOPE = "default";
 
+  /**
+   * The default number of calls that may be at one server at once: 256. Inference servers batch the
+   * requests they hold (vLLM schedules up to 256 sequences at once by default; llama.cpp and
+   * LocalAI queue what exceeds their slots), so the client should not queue what the server could
+   * run: a limit near the server's own batch size lets it fill its batches. Lower it for a small
+   * server; raise it for a large deployment behind one URL.
+   */
+  public static final int DEFAULT_MAX_CONCURRENT_CALLS_PER_ENDPOINT = 256;
+
+  /** The default number of calls at all servers at once: 1024 (one endpoint uses 256 of them). */
+  public static final int DEFAULT_MAX_CONCURRENT_CALLS = 1024;
+
+  /**
+   * The default number of calls that may wait for a slot: 10,000. One more fails at once with a
+   * {@link ConcurrencyLimitException}; a waiting call gives up at its deadline.
+   */
+  public static final int DEFAULT_MAX_WAITING_CALLS = 10_000;
+
+  /**
+   * The default deadline of a stream: 10 minutes for the whole stream (the HTTP pool's stream-idle
+   * timeout still bounds the silence between two chunks). Blocking and async calls and embeddings
+   * default to the HTTP pool's call timeout (30 seconds unless configured).
+   */
+  public static final Duration DEFAULT_STREAM_TIMEOUT = Duration.ofMinutes(10);
+
   /** How long {@link #close()} waits for calls in flight by default: 30 seconds. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -132,6 +158,11 @@ public final class InferenceClient implements AutoCloseable {
   private final Duration shutdownTimeout;
   private final Clock clock;
   private final CallTracker tracker = new CallTracker("InferenceClient");
+  private final @Nullable Duration callTimeout;
+  private final Duration streamTimeout;
+  private final int maxConcurrentCalls;
+  private final int maxConcurrentCallsPerEndpoint;
+  private final int maxWaitingCalls;
 
   private InferenceClient(Builder b, ClientParts parts, boolean ownsParts) {
     this.parts = parts;
@@ -151,7 +182,30 @@ public final class InferenceClient implements AutoCloseable {
                 parts.chatCache(), parts.tier(), AnswerCodec.CHAT, ChatResponse.class),
             new TieredCache<>(
                 parts.embeddingCache(), parts.tier(), AnswerCodec.VECTOR, float[].class));
-    this.path = new RequestPath(transport, caches, parts.tier(), logger, clock, parts.executor());
+    this.callTimeout = b.callTimeout;
+    this.streamTimeout = b.streamTimeout;
+    this.maxConcurrentCalls = b.maxConcurrentCalls;
+    this.maxConcurrentCallsPerEndpoint = b.maxConcurrentCallsPerEndpoint;
+    this.maxWaitingCalls = b.maxWaitingCalls;
+    Limiter limiter =
+        new Limiter(
+            transport.endpointName(),
+            maxConcurrentCallsPerEndpoint,
+            maxConcurrentCalls,
+            maxWaitingCalls,
+            parts.timer());
+    this.path =
+        new RequestPath(
+            transport,
+            caches,
+            parts.tier(),
+            logger,
+            clock,
+            parts.executor(),
+            parts.timer(),
+            limiter,
+            callTimeout != null ? callTimeout : parts.http().config().callTimeout(),
+            streamTimeout);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -223,6 +277,11 @@ public final class InferenceClient implements AutoCloseable {
     b.logger = logger;
     b.shutdownTimeout = shutdownTimeout;
     b.clock = clock;
+    b.callTimeout = callTimeout;
+    b.streamTimeout = streamTimeout;
+    b.maxConcurrentCalls = maxConcurrentCalls;
+    b.maxConcurrentCallsPerEndpoint = maxConcurrentCallsPerEndpoint;
+    b.maxWaitingCalls = maxWaitingCalls;
     b.shared = parts;
     return b;
   }
@@ -651,6 +710,11 @@ public final class InferenceClient implements AutoCloseable {
     private StructuredLogger logger = StructuredLogger.of(InferenceClient.class);
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private Clock clock = Clock.systemUTC();
+    private @Nullable Duration callTimeout;
+    private Duration streamTimeout = DEFAULT_STREAM_TIMEOUT;
+    private int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
+    private int maxConcurrentCallsPerEndpoint = DEFAULT_MAX_CONCURRENT_CALLS_PER_ENDPOINT;
+    private int maxWaitingCalls = DEFAULT_MAX_WAITING_CALLS;
     private @Nullable CacheConfig inferenceCache;
     private @Nullable CacheConfig embeddingCache;
     private @Nullable HttpPoolConfig httpPool;
@@ -818,6 +882,86 @@ public final class InferenceClient implements AutoCloseable {
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
+    }
+
+    /**
+     * Sets the default deadline of blocking and async chat calls and of embeddings (default: the
+     * HTTP pool's call timeout, 30 seconds unless configured): the longest a whole call may take,
+     * counting the wait for a slot, every retry and backoff, and the whole body. {@link
+     * CallOptions.Builder#timeout} overrides it per call.
+     *
+     * @param timeout the deadline
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero, negative or over one day
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    public Builder callTimeout(Duration timeout) {
+      this.callTimeout = CallOptions.checkTimeout("callTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets the default deadline of a whole stream (default {@link #DEFAULT_STREAM_TIMEOUT}, 10
+     * minutes). {@link CallOptions.Builder#timeout} overrides it per call.
+     *
+     * @param timeout the deadline
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero, negative or over one day
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    public Builder streamTimeout(Duration timeout) {
+      this.streamTimeout = CallOptions.checkTimeout("streamTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets how many calls may be at the server at once, every call mode counted (default {@link
+     * #DEFAULT_MAX_CONCURRENT_CALLS_PER_ENDPOINT}, 256). A call beyond it waits for a slot until
+     * its deadline, then fails with a {@link ConcurrencyLimitException}. Cache hits and calls that
+     * join an identical call in flight take no slot.
+     *
+     * @param max the slots for the endpoint
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is below 1 or above 100,000
+     */
+    public Builder maxConcurrentCallsPerEndpoint(int max) {
+      this.maxConcurrentCallsPerEndpoint = checkCount("maxConcurrentCallsPerEndpoint", max, 1);
+      return this;
+    }
+
+    /**
+     * Sets how many calls may be at all of the client's servers at once (default {@link
+     * #DEFAULT_MAX_CONCURRENT_CALLS}, 1024).
+     *
+     * @param max the slots in total
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is below 1 or above 100,000
+     */
+    public Builder maxConcurrentCalls(int max) {
+      this.maxConcurrentCalls = checkCount("maxConcurrentCalls", max, 1);
+      return this;
+    }
+
+    /**
+     * Sets how many calls may wait for a slot (default {@link #DEFAULT_MAX_WAITING_CALLS}); one
+     * more fails at once with a {@link ConcurrencyLimitException}. Zero makes a call that finds no
+     * slot fail at once.
+     *
+     * @param max the waiting calls
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is negative or above 100,000
+     */
+    public Builder maxWaitingCalls(int max) {
+      this.maxWaitingCalls = checkCount("maxWaitingCalls", max, 0);
+      return this;
+    }
+
+    private static int checkCount(String field, int value, int min) {
+      if (value < min || value > 100_000) {
+        throw new IllegalArgumentException(
+            field + " must be between " + min + " and 100000 but was " + value);
+      }
+      return value;
     }
 
     /**

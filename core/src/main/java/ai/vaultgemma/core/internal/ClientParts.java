@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,6 +43,7 @@ public final class ClientParts {
   private final ResponseCache<String, CachedValue<ChatResponse>> chatCache;
   private final ResponseCache<String, CachedValue<float[]>> embeddingCache;
   private final ExecutorService executor;
+  private final ScheduledExecutorService timer;
   private final List<AutoCloseable> created;
 
   private ClientParts(
@@ -57,6 +60,7 @@ public final class ClientParts {
     this.chatCache = chatCache;
     this.embeddingCache = embeddingCache;
     this.executor = executor;
+    this.timer = newTimer();
     this.created = List.copyOf(created);
   }
 
@@ -166,6 +170,24 @@ public final class ClientParts {
     return executor;
   }
 
+  /**
+   * One daemon thread, {@code vaultgemma-timer}, for deadlines and slot waits. Its tasks only
+   * complete futures and cancel calls; a cancelled task is removed at once, so a call that ends
+   * keeps nothing scheduled.
+   */
+  private static ScheduledExecutorService newTimer() {
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "vaultgemma-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
+  }
+
   /** One {@code http_request} debug event per request, through the logger's own method. */
   private static HttpEventListener httpEvents(StructuredLogger logger) {
     return new HttpEventListener() {
@@ -213,9 +235,14 @@ public final class ClientParts {
     return executor;
   }
 
+  public ScheduledExecutorService timer() {
+    return timer;
+  }
+
   /** Closes what this set created, in order; a part that fails to close is logged. */
   public void close() {
     executor.shutdown();
+    timer.shutdownNow();
     for (AutoCloseable part : created) {
       try {
         part.close();

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.Call;
 import okhttp3.Callback;
@@ -161,6 +162,15 @@ public final class OpenAiTransport {
   }
 
   /**
+   * Returns the endpoint as messages name it: scheme, host and port, never credentials or path.
+   *
+   * @return such as {@code http://localhost:8080}
+   */
+  public String endpointName() {
+    return baseUrl.scheme() + "://" + baseUrl.host() + ":" + baseUrl.port();
+  }
+
+  /**
    * Returns the base URL, normalized (no trailing slash). Part of every cache key.
    *
    * @return the base URL
@@ -174,12 +184,14 @@ public final class OpenAiTransport {
    *
    * @param request the request
    * @param headers headers for this call only
+   * @param timeoutNanos the call's deadline from now, or 0 for the client's call timeout
    * @return the answer
-   * @throws InferenceException as {@link #chat(ChatRequest, Map)}
+   * @throws InferenceException as {@link #chat(ChatRequest, Map, long)}
    */
-  public Wire<ChatResponse> chat(ChatRequest request, Map<String, String> headers) {
+  public Wire<ChatResponse> chat(
+      ChatRequest request, Map<String, String> headers, long timeoutNanos) {
     Request http = post(chatUrl, request.withStream(null), headers, "application/json");
-    try (Response response = client.newCall(http).execute()) {
+    try (Response response = call(client, http, timeoutNanos).execute()) {
       return readWire(response, http, ChatResponse.class, "choices");
     } catch (IOException e) {
       throw ioFailure(http, e);
@@ -191,12 +203,13 @@ public final class OpenAiTransport {
    *
    * @param request the request
    * @param headers headers for this call only
+   * @param timeoutNanos the call's deadline from now, or 0 for the client's call timeout
    * @return the future answer
    */
   public CompletableFuture<Wire<ChatResponse>> chatAsync(
-      ChatRequest request, Map<String, String> headers) {
+      ChatRequest request, Map<String, String> headers, long timeoutNanos) {
     Request http = post(chatUrl, request.withStream(null), headers, "application/json");
-    Call call = client.newCall(http);
+    Call call = call(client, http, timeoutNanos);
     CompletableFuture<Wire<ChatResponse>> future = new CompletableFuture<>();
     var unused =
         future.whenComplete(
@@ -232,13 +245,17 @@ public final class OpenAiTransport {
    * @param request the request
    * @param listener receives the stream
    * @param headers headers for this call only
+   * @param timeoutNanos the call's deadline from now, or 0 for the client's call timeout
    * @return a handle to cancel the stream or wait for its end
    */
   public StreamCall chatStream(
-      ChatRequest request, ChatStreamListener listener, Map<String, String> headers) {
+      ChatRequest request,
+      ChatStreamListener listener,
+      Map<String, String> headers,
+      long timeoutNanos) {
     Objects.requireNonNull(listener, "listener");
     Request http = post(chatUrl, request.withStream(true), headers, "text/event-stream");
-    Call call = streamingClient.newCall(http);
+    Call call = call(streamingClient, http, timeoutNanos);
     SseStream stream = new SseStream(call, http, listener);
     call.enqueue(stream);
     return stream;
@@ -249,12 +266,14 @@ public final class OpenAiTransport {
    *
    * @param request the request
    * @param headers headers for this call only
+   * @param timeoutNanos the call's deadline from now, or 0 for the client's call timeout
    * @return the answer
-   * @throws InferenceException as {@link #chat(ChatRequest, Map)}
+   * @throws InferenceException as {@link #chat(ChatRequest, Map, long)}
    */
-  public EmbeddingResponse embed(EmbeddingRequest request, Map<String, String> headers) {
+  public EmbeddingResponse embed(
+      EmbeddingRequest request, Map<String, String> headers, long timeoutNanos) {
     Request http = post(embeddingsUrl, request, headers, "application/json");
-    try (Response response = client.newCall(http).execute()) {
+    try (Response response = call(client, http, timeoutNanos).execute()) {
       return read(response, http, EmbeddingResponse.class, "data");
     } catch (IOException e) {
       throw ioFailure(http, e);
@@ -266,7 +285,7 @@ public final class OpenAiTransport {
    *
    * @param headers headers for this call only
    * @return the models
-   * @throws InferenceException as {@link #chat(ChatRequest, Map)}
+   * @throws InferenceException as {@link #chat(ChatRequest, Map, long)}
    */
   public ModelList models(Map<String, String> headers) {
     Request http = builder(modelsUrl, headers, "application/json").get().build();
@@ -282,7 +301,7 @@ public final class OpenAiTransport {
    *
    * @param id the model id
    * @return the model
-   * @throws InferenceException as {@link #chat(ChatRequest, Map)}; a 404 for an unknown model
+   * @throws InferenceException as {@link #chat(ChatRequest, Map, long)}; a 404 for an unknown model
    * @throws NullPointerException if {@code id} is null
    */
   public Model model(String id) {
@@ -294,6 +313,18 @@ public final class OpenAiTransport {
     } catch (IOException e) {
       throw ioFailure(http, e);
     }
+  }
+
+  /**
+   * A call whose whole run (retries, backoff, body or stream) ends at the caller's deadline: OkHttp
+   * cancels it then and frees its connection. Zero keeps the client's own call timeout.
+   */
+  private static Call call(OkHttpClient client, Request http, long timeoutNanos) {
+    Call call = client.newCall(http);
+    if (timeoutNanos > 0) {
+      call.timeout().timeout(timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+    return call;
   }
 
   private Request post(HttpUrl url, Object body, Map<String, String> headers, String accept) {

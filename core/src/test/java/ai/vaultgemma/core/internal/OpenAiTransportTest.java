@@ -106,7 +106,7 @@ class OpenAiTransportTest {
     server.enqueue(json(200, COMPLETION));
     ChatResponse response =
         transport()
-            .chat(request(), Map.of("x-call", "1", "traceparent", HEADERS.get("traceparent")))
+            .chat(request(), Map.of("x-call", "1", "traceparent", HEADERS.get("traceparent")), 0)
             .value();
     assertThat(response.text()).isEqualTo("Hi");
     RecordedRequest recorded = server.takeRequest();
@@ -126,7 +126,7 @@ class OpenAiTransportTest {
   void noApiKeyMeansNoAuthorizationHeader() throws Exception {
     server.enqueue(json(200, COMPLETION));
     OpenAiTransport.create(client, server.url("/v1/").toString(), null)
-        .chat(request(), HEADERS)
+        .chat(request(), HEADERS, 0)
         .value();
     assertThat(server.takeRequest().getHeaders().get("Authorization")).isNull();
   }
@@ -138,13 +138,13 @@ class OpenAiTransportTest {
         json(404, "{\"error\":{\"message\":\"no such model\",\"code\":\"model_not_found\"}}"));
     assertThat(
             transport()
-                .chatAsync(request(), HEADERS)
+                .chatAsync(request(), HEADERS, 0)
                 .thenApply(OpenAiTransport.Wire::value)
                 .get(5, TimeUnit.SECONDS)
                 .text())
         .isEqualTo("Hi");
     CompletableFuture<ChatResponse> failed =
-        transport().chatAsync(request(), HEADERS).thenApply(OpenAiTransport.Wire::value);
+        transport().chatAsync(request(), HEADERS, 0).thenApply(OpenAiTransport.Wire::value);
     assertThatThrownBy(() -> failed.get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .cause()
@@ -187,7 +187,8 @@ class OpenAiTransportTest {
                     completed.complete(response);
                   }
                 },
-                HEADERS);
+                HEADERS,
+                0);
     ChatResponse response = call.completion().get(5, TimeUnit.SECONDS);
     assertThat(seen).containsExactly("a", "b", "c", "usage");
     assertThat(response.text()).isEqualTo("abc");
@@ -217,7 +218,7 @@ class OpenAiTransportTest {
     StreamCall call =
         transport()
             .chatStream(
-                request(), chunk -> seen.add(chunk.choices().get(0).delta().text()), HEADERS);
+                request(), chunk -> seen.add(chunk.choices().get(0).delta().text()), HEADERS, 0);
     assertThat(call.completion().get(5, TimeUnit.SECONDS).text()).isEqualTo("日本語 🌍!");
     assertThat(seen).containsExactly("日本", "語 🌍", "!");
   }
@@ -230,14 +231,14 @@ class OpenAiTransportTest {
             event(delta("a", null))
                 + "event: error\ndata: {\"error\":{\"message\":\"boom\"}}\n\n"));
     server.enqueue(sse(event(delta("a", null))));
-    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS)))
+    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, 0)))
         .isInstanceOf(InferenceHttpException.class)
         .hasMessageContaining("HTTP 401")
         .hasMessageContaining("Unauthorized");
-    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS)))
+    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, 0)))
         .isInstanceOf(StreamErrorException.class)
         .hasMessageContaining("boom");
-    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS)))
+    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, 0)))
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("without [DONE]");
   }
@@ -246,10 +247,10 @@ class OpenAiTransportTest {
   void streamAnsweredWithJsonErrorInsteadOfEventsIsTyped() throws Exception {
     server.enqueue(json(200, "{\"object\":\"error\",\"message\":\"no streaming\",\"code\":400}"));
     server.enqueue(json(200, COMPLETION));
-    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS)))
+    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, 0)))
         .isInstanceOf(InferenceHttpException.class)
         .hasMessageContaining("no streaming");
-    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS)))
+    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, 0)))
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("is not text/event-stream");
   }
@@ -273,7 +274,8 @@ class OpenAiTransportTest {
                     errors.add(error);
                   }
                 },
-                HEADERS);
+                HEADERS,
+                0);
     Throwable failure = failure(call);
     assertThat(failure).hasMessageContaining("listener threw");
     assertThat(failure.getCause()).hasMessage("consumer bug");
@@ -303,7 +305,8 @@ class OpenAiTransportTest {
                   seen.add(chunk);
                   self.join().cancel();
                 },
-                HEADERS);
+                HEADERS,
+                0);
     self.complete(call);
     assertThatThrownBy(() -> call.completion().get(5, TimeUnit.SECONDS))
         .isInstanceOf(CancellationException.class);
@@ -326,7 +329,7 @@ class OpenAiTransportTest {
             .body(event(delta("a", null)) + event("[DONE]"))
             .bodyDelay(3, TimeUnit.SECONDS)
             .build());
-    assertThat(failure(transport.chatStream(request(), chunk -> {}, HEADERS)))
+    assertThat(failure(transport.chatStream(request(), chunk -> {}, HEADERS, 0)))
         .isInstanceOf(InferenceTimeoutException.class)
         .hasMessageContaining("/v1/chat/completions");
   }
@@ -343,7 +346,9 @@ class OpenAiTransportTest {
     EmbeddingResponse r =
         transport()
             .embed(
-                EmbeddingRequest.of("e", List.of("a", "b")).withEncodingFormat("base64"), HEADERS);
+                EmbeddingRequest.of("e", List.of("a", "b")).withEncodingFormat("base64"),
+                HEADERS,
+                0);
     assertThat(r.vectors().get(0).vector()).containsExactly(1.0f, -2.0f);
     assertThat(r.vectors().get(1).vector()).containsExactly(0.5f, 0.25f);
     RecordedRequest recorded = server.takeRequest();
@@ -376,7 +381,7 @@ class OpenAiTransportTest {
                 "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\","
                     + "\"code\":\"rate_limit_exceeded\"}}")
             .build());
-    assertThatThrownBy(() -> transport().chat(request(), HEADERS).value())
+    assertThatThrownBy(() -> transport().chat(request(), HEADERS, 0).value())
         .isInstanceOf(RateLimitedException.class)
         .satisfies(
             e -> {
@@ -394,7 +399,7 @@ class OpenAiTransportTest {
             200,
             "{\"object\":\"error\",\"message\":\"The model does not support Embeddings API\","
                 + "\"type\":\"BadRequestError\",\"param\":null,\"code\":400}"));
-    assertThatThrownBy(() -> transport().embed(EmbeddingRequest.of("e", "x"), HEADERS))
+    assertThatThrownBy(() -> transport().embed(EmbeddingRequest.of("e", "x"), HEADERS, 0))
         .isInstanceOf(InferenceHttpException.class)
         .hasMessage(
             "POST /v1/embeddings failed with HTTP 200 (error body): The model does not support"
@@ -409,11 +414,11 @@ class OpenAiTransportTest {
             .body("<html>secret answer text</html>")
             .build());
     server.enqueue(json(200, "{\"id\":\"x\"}"));
-    assertThatThrownBy(() -> transport().chat(request(), HEADERS).value())
+    assertThatThrownBy(() -> transport().chat(request(), HEADERS, 0).value())
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("POST /v1/chat/completions: HTTP 200 body is not JSON")
         .hasMessageNotContaining("secret answer text");
-    assertThatThrownBy(() -> transport().chat(request(), HEADERS).value())
+    assertThatThrownBy(() -> transport().chat(request(), HEADERS, 0).value())
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("has no \"choices\" array");
   }
@@ -426,7 +431,7 @@ class OpenAiTransportTest {
     assertThatThrownBy(
             () ->
                 OpenAiTransport.create(impatient, server.url("/v1").toString(), KEY)
-                    .chat(request(), HEADERS)
+                    .chat(request(), HEADERS, 0)
                     .value())
         .isInstanceOf(InferenceTimeoutException.class)
         .hasMessageContaining("/v1/chat/completions timed out");
@@ -435,7 +440,7 @@ class OpenAiTransportTest {
     String url = closed.url("/v1").toString();
     closed.close();
     assertThatThrownBy(
-            () -> OpenAiTransport.create(client, url, KEY).chat(request(), HEADERS).value())
+            () -> OpenAiTransport.create(client, url, KEY).chat(request(), HEADERS, 0).value())
         .isInstanceOf(InferenceConnectionException.class)
         .hasMessageNotContaining(KEY);
   }

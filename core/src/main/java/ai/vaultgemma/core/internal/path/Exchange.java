@@ -56,7 +56,9 @@ public final class Exchange {
   private volatile @Nullable String responseModel;
   private volatile boolean live;
   private volatile boolean cancelled;
-  private volatile @Nullable Runnable onCancel;
+  private final List<Runnable> onCancel = new ArrayList<>(2);
+  private final Duration timeout;
+  private final long deadlineNanos;
   private volatile @Nullable BooleanSupplier cancelGate;
   private volatile @Nullable Consumer<InferenceException> aborter;
   private volatile @Nullable Consumer<Throwable> onFatal;
@@ -70,7 +72,8 @@ public final class Exchange {
       String scope,
       TraceContext trace,
       Executor executor,
-      List<Unit> units) {
+      List<Unit> units,
+      Duration timeout) {
     this.operation = operation;
     this.mode = mode;
     this.chat = chat;
@@ -81,6 +84,8 @@ public final class Exchange {
     this.executor = executor;
     this.units = units;
     this.startNanos = System.nanoTime();
+    this.timeout = timeout;
+    this.deadlineNanos = startNanos + timeout.toNanos();
   }
 
   /**
@@ -93,6 +98,7 @@ public final class Exchange {
    * @param key the cache key
    * @param trace the call's trace
    * @param executor where stages hand work that must not block this mode's threads
+   * @param timeout the call's deadline, from now
    * @return the exchange
    */
   public static Exchange chat(
@@ -102,7 +108,8 @@ public final class Exchange {
       String scope,
       String key,
       TraceContext trace,
-      Executor executor) {
+      Executor executor,
+      Duration timeout) {
     return new Exchange(
         Operation.CHAT,
         mode,
@@ -112,7 +119,8 @@ public final class Exchange {
         scope,
         trace,
         executor,
-        List.of(new Unit(key, null)));
+        List.of(new Unit(key, null)),
+        timeout);
   }
 
   /**
@@ -125,6 +133,7 @@ public final class Exchange {
    * @param keys the cache key of each input, in input order
    * @param trace the call's trace
    * @param executor where stages hand work that must not block the caller
+   * @param timeout the call's deadline, from now
    * @return the exchange
    */
   public static Exchange embeddings(
@@ -133,7 +142,8 @@ public final class Exchange {
       String scope,
       List<String> keys,
       TraceContext trace,
-      Executor executor) {
+      Executor executor,
+      Duration timeout) {
     List<String> inputs = request.inputs();
     List<Unit> units = new ArrayList<>(inputs.size());
     for (int i = 0; i < inputs.size(); i++) {
@@ -148,7 +158,8 @@ public final class Exchange {
         scope,
         trace,
         executor,
-        List.copyOf(units));
+        List.copyOf(units),
+        timeout);
   }
 
   public Operation operation() {
@@ -193,6 +204,16 @@ public final class Exchange {
 
   public long startNanos() {
     return startNanos;
+  }
+
+  /** The call's deadline, as a duration from its start. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** Nanoseconds left before the deadline (negative once it has passed). */
+  public long nanosLeft() {
+    return deadlineNanos - System.nanoTime();
   }
 
   /** The units, in input order. */
@@ -244,16 +265,19 @@ public final class Exchange {
   }
 
   /**
-   * Sets what cancelling does now (close the live stream, leave a flight). Runs it at once if the
-   * call is already cancelled.
+   * Adds what cancelling does (close the live stream, leave a flight, free a slot). Runs it at once
+   * if the call is already cancelled.
    *
    * @param hook the action
    */
   public void onCancel(Runnable hook) {
-    this.onCancel = hook;
-    if (cancelled) {
-      hook.run();
+    synchronized (onCancel) {
+      if (!cancelled) {
+        onCancel.add(hook);
+        return;
+      }
     }
+    hook.run();
   }
 
   /**
@@ -268,14 +292,17 @@ public final class Exchange {
 
   /** Cancels the call: no further chunk or outcome reaches the caller. Idempotent. */
   public void cancel() {
-    if (cancelled) {
-      return;
+    List<Runnable> hooks;
+    synchronized (onCancel) {
+      if (cancelled) {
+        return;
+      }
+      cancelled = true;
+      hooks = List.copyOf(onCancel);
     }
-    cancelled = true;
     BooleanSupplier gate = cancelGate;
-    Runnable hook = onCancel;
-    if (hook != null && (gate == null || gate.getAsBoolean())) {
-      hook.run();
+    if (gate == null || gate.getAsBoolean()) {
+      hooks.forEach(Runnable::run);
     }
   }
 

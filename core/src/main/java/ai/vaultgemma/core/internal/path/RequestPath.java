@@ -17,6 +17,7 @@ import ai.vaultgemma.core.tier.SharedTier;
 import ai.vaultgemma.logging.StructuredLogger;
 import ai.vaultgemma.logging.TraceContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,11 +38,14 @@ public final class RequestPath {
   private static final Executor DIRECT = Runnable::run;
 
   private final Chain chain;
+  private final Limiter limiter;
   private final Caches caches;
   private final OpenAiTransport transport;
   private final CallCounters counters;
   private final Executor executor;
   private final StructuredLogger logger;
+  private final Duration callTimeout;
+  private final Duration streamTimeout;
 
   /**
    * Assembles the path.
@@ -52,6 +57,10 @@ public final class RequestPath {
    * @param clock the clock for log rows
    * @param executor the client's own threads, for work that must leave the caller's or an HTTP
    *     thread
+   * @param timer the client's timer thread (deadlines, slot waits)
+   * @param limiter the client's concurrency slots
+   * @param callTimeout the default deadline of a blocking or async call, or of embeddings
+   * @param streamTimeout the default deadline of a stream
    */
   public RequestPath(
       OpenAiTransport transport,
@@ -59,13 +68,20 @@ public final class RequestPath {
       @Nullable SharedTier tier,
       StructuredLogger logger,
       Clock clock,
-      Executor executor) {
+      Executor executor,
+      ScheduledExecutorService timer,
+      Limiter limiter,
+      Duration callTimeout,
+      Duration streamTimeout) {
     this.caches = caches;
     this.transport = transport;
     this.counters = new CallCounters();
     this.executor = executor;
     this.logger = logger;
-    this.chain = assemble(transport, caches, tier, logger, clock, counters);
+    this.callTimeout = callTimeout;
+    this.streamTimeout = streamTimeout;
+    this.limiter = limiter;
+    this.chain = assemble(transport, caches, tier, logger, clock, counters, timer, limiter);
   }
 
   /**
@@ -78,14 +94,18 @@ public final class RequestPath {
       @Nullable SharedTier tier,
       StructuredLogger logger,
       Clock clock,
-      CallCounters counters) {
+      CallCounters counters,
+      ScheduledExecutorService timer,
+      Limiter limiter) {
     return Chain.of(
         List.of(
             new ObserveStage(counters, logger, tier, clock), // trace, counters, event, log row
             new ReplayStage(), // a stream answered from a cache gets its chunks
             new MemoryStage(caches), // L1: answered from memory
+            new DeadlineStage(timer), // from here on, every wait ends at the call's deadline
             new JoinStage(caches, counters), // an identical call in flight is joined
             new SharedTierStage(caches), // L2: within its read budget, refills L1
+            new LimitStage(limiter), // a concurrency slot, per endpoint and in total
             new StoreStage(caches, logger), // on the way back: L1, and L2 queued
             new TransportStage(transport, counters))); // the server; retries from the policy
   }
@@ -93,6 +113,11 @@ public final class RequestPath {
   /** The client's call counters. */
   public CallCounters counters() {
     return counters;
+  }
+
+  /** The client's concurrency slots. */
+  public Limiter limiter() {
+    return limiter;
   }
 
   /** The client's caches. */
@@ -108,8 +133,17 @@ public final class RequestPath {
   private Exchange chatExchange(
       Exchange.Mode mode, ChatRequest request, CallOptions options, String scope, TraceContext t) {
     String key = CanonicalKeys.chatKey(request, transport.baseUrl(), scope);
+    Duration timeout =
+        options.timeout().orElse(mode == Exchange.Mode.STREAM ? streamTimeout : callTimeout);
     return Exchange.chat(
-        mode, request, options, scope, key, t, mode == Exchange.Mode.BLOCKING ? DIRECT : executor);
+        mode,
+        request,
+        options,
+        scope,
+        key,
+        t,
+        mode == Exchange.Mode.BLOCKING ? DIRECT : executor,
+        timeout);
   }
 
   /**
@@ -203,7 +237,9 @@ public final class RequestPath {
     for (String input : inputs) {
       keys.add(CanonicalKeys.embeddingKey(request, input, transport.baseUrl(), scope));
     }
-    Exchange exchange = Exchange.embeddings(request, options, scope, keys, trace, executor);
+    Exchange exchange =
+        Exchange.embeddings(
+            request, options, scope, keys, trace, executor, options.timeout().orElse(callTimeout));
     Waiter waiter = new Waiter();
     chain.proceed(exchange, waiter);
     waiter.await(exchange);

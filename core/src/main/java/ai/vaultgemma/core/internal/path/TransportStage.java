@@ -48,13 +48,14 @@ public final class TransportStage implements Stage {
     Unit unit = exchange.units().get(0);
     switch (exchange.mode()) {
       case BLOCKING -> {
-        OpenAiTransport.Wire<ChatResponse> wire = transport.chat(exchange.chatRequest(), headers);
+        OpenAiTransport.Wire<ChatResponse> wire =
+            transport.chat(exchange.chatRequest(), headers, left(exchange));
         unit.fill(wire.value(), CacheLevel.MISS, wire.bytes());
         receiver.onDone(exchange);
       }
       case ASYNC -> {
         CompletableFuture<OpenAiTransport.Wire<ChatResponse>> future =
-            transport.chatAsync(exchange.chatRequest(), headers);
+            transport.chatAsync(exchange.chatRequest(), headers, left(exchange));
         exchange.onCancel(() -> future.cancel(false));
         CompletableFuture<?> unused =
             future.whenComplete(
@@ -73,6 +74,11 @@ public final class TransportStage implements Stage {
       }
       case STREAM -> stream(exchange, unit, receiver, headers);
     }
+  }
+
+  /** The time left, at least a millisecond: a call that reaches the server gets a real chance. */
+  private static long left(Exchange exchange) {
+    return Math.max(1_000_000L, exchange.nanosLeft());
   }
 
   private void stream(
@@ -98,7 +104,8 @@ public final class TransportStage implements Stage {
                 receiver.onFailure(error);
               }
             },
-            headers);
+            headers,
+            left(exchange));
     exchange.onCancel(call::cancel);
   }
 
@@ -111,7 +118,7 @@ public final class TransportStage implements Stage {
     }
     List<String> inputs = new ArrayList<>(missing.keySet());
     EmbeddingResponse fresh =
-        transport.embed(exchange.embeddingRequest().withInputs(inputs), headers);
+        transport.embed(exchange.embeddingRequest().withInputs(inputs), headers, left(exchange));
     List<Embedding> got = fresh.vectors();
     if (got.size() != inputs.size()) {
       throw new InvalidResponseException(

@@ -1,0 +1,97 @@
+package ai.vaultgemma.core.internal.path;
+
+import ai.vaultgemma.core.ChatChunk;
+import ai.vaultgemma.core.InferenceException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Holds a concurrency slot for every call that goes to the server, from before its request is sent
+ * until its answer or stream ends (or it is cancelled). One limit for every call mode: blocking,
+ * async, streamed and embeddings. A call that finds no slot waits no longer than its deadline, then
+ * fails with a {@link ai.vaultgemma.core.ConcurrencyLimitException}; calls answered by a cache or a
+ * joined flight never take a slot.
+ */
+public final class LimitStage implements Stage {
+  private final Limiter limiter;
+
+  /**
+   * Creates the stage.
+   *
+   * @param limiter the client's slots
+   */
+  public LimitStage(Limiter limiter) {
+    this.limiter = limiter;
+  }
+
+  @Override
+  public void run(Exchange exchange, Receiver receiver, Chain next) {
+    CompletableFuture<Void> slot = limiter.acquire(exchange.nanosLeft());
+    if (slot.isDone() && !slot.isCompletedExceptionally()) {
+      next.proceed(exchange, new Releasing(receiver, exchange));
+      return;
+    }
+    if (exchange.mode() == Exchange.Mode.BLOCKING) {
+      try {
+        slot.join();
+      } catch (RuntimeException e) {
+        receiver.onFailure(Failures.of(e));
+        return;
+      }
+      proceed(exchange, receiver, next);
+      return;
+    }
+    CompletableFuture<?> unused =
+        slot.whenCompleteAsync(
+            (ok, error) -> {
+              if (error != null) {
+                receiver.onFailure(Failures.of(error));
+              } else {
+                proceed(exchange, receiver, next);
+              }
+            },
+            exchange.executor());
+  }
+
+  private void proceed(Exchange exchange, Receiver receiver, Chain next) {
+    if (exchange.isCancelled()) {
+      limiter.release(); // the caller left while waiting; the slot goes to the next
+      return;
+    }
+    next.proceed(exchange, new Releasing(receiver, exchange));
+  }
+
+  /** Gives the slot back exactly once: at the end of the call, or when it is cancelled. */
+  private final class Releasing implements Receiver {
+    private final Receiver downstream;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    Releasing(Receiver downstream, Exchange exchange) {
+      this.downstream = downstream;
+      exchange.onCancel(this::release);
+    }
+
+    private void release() {
+      if (released.compareAndSet(false, true)) {
+        limiter.release();
+      }
+    }
+
+    @Override
+    public void onChunk(ChatChunk chunk) {
+      downstream.onChunk(chunk);
+    }
+
+    @Override
+    public void onDone(Exchange exchange) {
+      release();
+      downstream.onDone(exchange);
+    }
+
+    @Override
+    public void onFailure(InferenceException error) {
+      release();
+      downstream.onFailure(error);
+    }
+  }
+}

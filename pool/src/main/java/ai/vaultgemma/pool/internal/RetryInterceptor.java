@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * IOException}s leave this method: a {@code RuntimeException} from an interceptor would be lost on
  * OkHttp's dispatcher threads for enqueued calls.
  *
+ * <p>This is the only stage that re-sends: the pool switches OkHttp's own retries off ({@code
+ * retryOnConnectionFailure(false)} and {@link FollowUpGuard}), and each response is passed through
+ * {@link FollowUpGuard#restore} first, so the policy reads the {@code Retry-After} the server sent.
+ *
  * <p>When the request carries a {@link RetryTrace} tag, the attempts, the time waited and whether
  * the policy gave up are written to it.
  */
@@ -75,7 +79,7 @@ public final class RetryInterceptor implements Interceptor {
       Response response = null;
       IOException failure = null;
       try {
-        response = chain.proceed(request);
+        response = FollowUpGuard.restore(chain.proceed(request));
       } catch (IOException e) {
         failure = e;
       }

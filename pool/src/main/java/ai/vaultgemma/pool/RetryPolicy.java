@@ -141,6 +141,8 @@ public final class RetryPolicy {
       if (delay.isNegative()) {
         throw new IllegalArgumentException("delay must be >= 0 but was " + delay);
       }
+      Checks.atMost(
+          "delay", delay, Checks.MAX_NANOS, "the longest duration counted in nanoseconds");
       return retry -> delay;
     }
   }

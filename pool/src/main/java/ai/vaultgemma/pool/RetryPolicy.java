@@ -120,6 +120,8 @@ public final class RetryPolicy {
         throw new IllegalArgumentException(
             "maxBackoff must be >= initialBackoff (" + initial + ") but was " + max);
       }
+      Checks.atMost(
+          "maxBackoff", max, Checks.MAX_NANOS, "the longest duration counted in nanoseconds");
       long initialNanos = initial.toNanos();
       long maxNanos = max.toNanos();
       return retry -> {
@@ -188,6 +190,7 @@ public final class RetryPolicy {
   private final Set<Integer> retryableStatuses;
 
   private final boolean retryOnIoFailure;
+  private final boolean retryOnStaleConnection;
 
   @SuppressWarnings("Immutable") // Clock implementations are immutable by contract
   private final Clock clock;
@@ -204,6 +207,7 @@ public final class RetryPolicy {
     this.retryBudget = b.retryBudget;
     this.retryableStatuses = Set.copyOf(b.retryableStatuses);
     this.retryOnIoFailure = b.retryOnIoFailure;
+    this.retryOnStaleConnection = b.retryOnStaleConnection;
     this.clock = b.clock;
     this.sleeper = b.sleeper;
   }
@@ -311,6 +315,21 @@ public final class RetryPolicy {
   }
 
   /**
+   * Returns whether an attempt is retried when it failed on a pooled connection before any response
+   * arrived (default true): most often the server closed the idle connection just before the
+   * request went out (uvicorn, behind vLLM, closes idle connections after 5 s), so the server never
+   * saw it. OkHttp used to re-send these by itself, uncounted; here the policy decides, and the
+   * re-send counts as a retry within {@link #maxRetries()}. The same failure can mean a server that
+   * received the request and died before answering; set false when that must never lead to a second
+   * request.
+   *
+   * @return true if such attempts are retried
+   */
+  public boolean retryOnStaleConnection() {
+    return retryOnStaleConnection;
+  }
+
+  /**
    * Returns the clock used for the retry budget and for {@code Retry-After} dates.
    *
    * @return the clock
@@ -394,6 +413,8 @@ public final class RetryPolicy {
         + new TreeSet<>(retryableStatuses)
         + ", retryOnIoFailure="
         + retryOnIoFailure
+        + ", retryOnStaleConnection="
+        + retryOnStaleConnection
         + '}';
   }
 
@@ -417,6 +438,7 @@ public final class RetryPolicy {
     private Duration retryBudget = DEFAULT_RETRY_BUDGET;
     private Set<Integer> retryableStatuses = DEFAULT_RETRYABLE_STATUSES;
     private boolean retryOnIoFailure;
+    private boolean retryOnStaleConnection = true;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
 
@@ -431,6 +453,7 @@ public final class RetryPolicy {
       retryBudget = p.retryBudget;
       retryableStatuses = p.retryableStatuses;
       retryOnIoFailure = p.retryOnIoFailure;
+      retryOnStaleConnection = p.retryOnStaleConnection;
       clock = p.clock;
       sleeper = p.sleeper;
     }
@@ -572,6 +595,19 @@ public final class RetryPolicy {
     @CanIgnoreReturnValue
     public Builder retryOnIoFailure(boolean retryOnIoFailure) {
       this.retryOnIoFailure = retryOnIoFailure;
+      return this;
+    }
+
+    /**
+     * Sets whether an attempt that failed on a pooled connection before any response arrived is
+     * retried (default true); see {@link RetryPolicy#retryOnStaleConnection()}.
+     *
+     * @param retryOnStaleConnection false to never re-send after such a failure
+     * @return this builder
+     */
+    @CanIgnoreReturnValue
+    public Builder retryOnStaleConnection(boolean retryOnStaleConnection) {
+      this.retryOnStaleConnection = retryOnStaleConnection;
       return this;
     }
 

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import ai.vaultgemma.pool.internal.FollowUpGuard;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -26,6 +27,7 @@ import mockwebserver3.RecordedRequest;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -179,7 +181,7 @@ class HttpPoolWireRetryTest {
 
   @Test
   void aConnectionResetAfterTheRequestIsSentOnceWithoutRetries() throws Exception {
-    try (RawServer raw = new RawServer(true)) {
+    try (RawServer raw = new RawServer(Drop.RESET)) {
       HttpPool pool = pool(none());
       assertThatThrownBy(() -> rawCall(pool, raw.url())).isInstanceOf(IOException.class);
       assertThat(raw.requests.get()).isEqualTo(1);
@@ -190,7 +192,7 @@ class HttpPoolWireRetryTest {
   @Test
   void aDisconnectAfterTheRequestIsSentOnceUnderTheDefaultPolicy() throws Exception {
     // The default policy does not re-send a request the server may have processed.
-    try (RawServer raw = new RawServer(false)) {
+    try (RawServer raw = new RawServer(Drop.CLOSE)) {
       HttpPool pool = pool(time.policy());
       assertThatThrownBy(() -> rawCall(pool, raw.url())).isInstanceOf(IOException.class);
       assertThat(raw.requests.get()).isEqualTo(1);
@@ -200,7 +202,7 @@ class HttpPoolWireRetryTest {
 
   @Test
   void aConnectionResetIsResentExactlyAsOftenAsThePolicyAllows() throws Exception {
-    try (RawServer raw = new RawServer(true)) {
+    try (RawServer raw = new RawServer(Drop.RESET)) {
       HttpPool pool = pool(time.policy().maxRetries(2).retryOnIoFailure(true));
       assertThatThrownBy(() -> pool.execute(new Request.Builder().url(raw.url()).build()))
           .isInstanceOfSatisfying(
@@ -250,26 +252,82 @@ class HttpPoolWireRetryTest {
     assertWire(pool, calls, calls, 0);
   }
 
+  @Test
+  void aPooledConnectionTheServerDroppedIsResentOnceAsACountedRetry() throws Exception {
+    try (RawServer raw = new RawServer(Drop.AFTER_ONE_ANSWER)) {
+      HttpPool pool = pool(time.policy());
+      try (Response first = rawCall(pool, raw.url())) {
+        assertThat(first.body().string()).isEqualTo("ok");
+      }
+      // The second call takes the pooled connection, which the server drops after reading the
+      // request; the policy re-sends it on a new connection.
+      try (Response second = rawCall(pool, raw.url())) {
+        assertThat(second.body().string()).isEqualTo("ok");
+      }
+      assertThat(raw.requests.get()).isEqualTo(3);
+      assertWire(pool, 2, 3, 1);
+      assertThat(time.waits).hasSize(1);
+    }
+  }
+
+  @Test
+  void aPooledConnectionTheServerDroppedIsNotResentWithoutRetries() throws Exception {
+    for (RetryPolicy.Builder policy :
+        List.of(none(), time.policy().retryOnStaleConnection(false))) {
+      try (RawServer raw = new RawServer(Drop.AFTER_ONE_ANSWER)) {
+        HttpPool pool = pool(policy);
+        try (Response first = rawCall(pool, raw.url())) {
+          assertThat(first.body().string()).isEqualTo("ok");
+        }
+        assertThatThrownBy(() -> rawCall(pool, raw.url()))
+            .isInstanceOf(IOException.class)
+            .isNotInstanceOf(ai.vaultgemma.pool.internal.StaleConnectionException.class);
+        assertThat(raw.requests.get()).isEqualTo(2);
+        assertWire(pool, 2, 2, 0);
+      }
+    }
+  }
+
+  /** How {@link RawServer} drops a connection. */
+  private enum Drop {
+    /** After reading a request: a TCP reset. */
+    RESET,
+    /** After reading a request: an orderly close (the client reads end of stream). */
+    CLOSE,
+    /** Answers the first request on a connection and keeps it; drops it after the second. */
+    AFTER_ONE_ANSWER
+  }
+
   /**
-   * A loopback HTTP server that reads each request's head, counts it and then drops the connection:
-   * with a TCP reset, or with an orderly close (the client reads end of stream). One accepting
-   * thread, ended by {@link #close()}.
+   * A loopback HTTP server that reads each request's head, counts it and drops the connection as
+   * {@link Drop} says. One accepting thread serving one connection at a time, ended by {@link
+   * #close()}.
    */
   private static final class RawServer implements AutoCloseable {
     final AtomicInteger requests = new AtomicInteger();
     private final ServerSocket socket;
     private final Thread thread;
+    private volatile @Nullable Socket current;
 
-    RawServer(boolean reset) throws IOException {
+    RawServer(Drop drop) throws IOException {
       socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
       thread =
           new Thread(
               () -> {
                 while (!socket.isClosed()) {
                   try (Socket client = socket.accept()) {
+                    current = client;
                     readHead(client.getInputStream());
                     requests.incrementAndGet();
-                    if (reset) {
+                    if (drop == Drop.AFTER_ONE_ANSWER) {
+                      OutputStream out = client.getOutputStream();
+                      out.write(
+                          "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(US_ASCII));
+                      out.flush();
+                      readHead(client.getInputStream());
+                      requests.incrementAndGet();
+                    }
+                    if (drop == Drop.RESET) {
                       client.setSoLinger(true, 0); // close sends RST
                     }
                   } catch (IOException e) {
@@ -305,6 +363,10 @@ class HttpPoolWireRetryTest {
     @Override
     public void close() throws IOException {
       socket.close();
+      Socket client = current;
+      if (client != null) {
+        client.close(); // a kept-alive connection would hold the thread in a read
+      }
       await().atMost(Duration.ofSeconds(5)).until(() -> !thread.isAlive());
     }
   }

@@ -1,7 +1,12 @@
 package ai.vaultgemma.pool.internal;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import okhttp3.Connection;
 import okhttp3.Interceptor;
 import okhttp3.Response;
 
@@ -19,6 +24,12 @@ import okhttp3.Response;
  * retry, and {@link #restore} puts it back before the retry policy reads the response. Responses of
  * other statuses pass untouched.
  *
+ * <p>The first case, a connection failure, is taken over too: OkHttp used to re-send a request that
+ * failed on a pooled connection (usually one the server had just closed). This guard remembers
+ * which connections have carried a response, and when an exchange on such a connection fails before
+ * any response arrived (not by a timeout or cancellation), it throws a {@link
+ * StaleConnectionException} around the failure, so the retry policy can decide and count it.
+ *
  * <p>Redirects, authentication challenges (none by default) and OkHttp's 421 handling for coalesced
  * HTTP/2 connections are follow-ups, not retries, and stay with OkHttp; each one is still a request
  * on the wire and counted as an attempt.
@@ -32,9 +43,25 @@ public final class FollowUpGuard implements Interceptor {
 
   private static final String RETRY_AFTER = "Retry-After";
 
+  /** Connections that have carried a response; weak keys, so closed connections drop out. */
+  private final Map<Connection, Boolean> used = Collections.synchronizedMap(new WeakHashMap<>());
+
   @Override
   public Response intercept(Chain chain) throws IOException {
-    Response response = chain.proceed(chain.request());
+    Connection connection = chain.connection();
+    boolean reused = connection != null && used.containsKey(connection);
+    Response response;
+    try {
+      response = chain.proceed(chain.request());
+    } catch (IOException e) {
+      if (reused && !(e instanceof InterruptedIOException) && !chain.call().isCanceled()) {
+        throw new StaleConnectionException(e);
+      }
+      throw e;
+    }
+    if (connection != null) {
+      used.put(connection, Boolean.TRUE);
+    }
     int code = response.code();
     if (code != 408 && code != 503) {
       return response;

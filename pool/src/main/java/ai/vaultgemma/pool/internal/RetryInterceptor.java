@@ -78,14 +78,20 @@ public final class RetryInterceptor implements Interceptor {
       }
       Response response = null;
       IOException failure = null;
+      boolean stale = false;
       try {
         response = FollowUpGuard.restore(chain.proceed(request));
+      } catch (StaleConnectionException e) {
+        failure = e.failure();
+        stale = true;
       } catch (IOException e) {
         failure = e;
       }
 
       boolean retryable =
-          response != null ? policy.isRetryable(response.code()) : policy.isRetryable(failure);
+          response != null
+              ? policy.isRetryable(response.code())
+              : (stale && policy.retryOnStaleConnection()) || policy.isRetryable(failure);
       if (!retryable || call.isCanceled()) {
         return outcome(response, failure);
       }

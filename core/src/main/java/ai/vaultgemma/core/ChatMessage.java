@@ -55,10 +55,11 @@ public record ChatMessage(
    * Checks and copies the fields; multi-part content read from JSON becomes {@link ContentPart}s.
    *
    * @throws IllegalArgumentException if {@code content} is neither a string, a list of parts nor
-   *     null
+   *     null, or a content part or tool call is null (named with its index)
    */
   public ChatMessage {
     content = content(content);
+    ChatRequest.noNullElements("tool_calls", toolCalls);
     toolCalls = Freeze.listOrNull(toolCalls);
     extra = Freeze.map(extra);
   }
@@ -90,11 +91,21 @@ public record ChatMessage(
    *
    * @param parts the parts, in order
    * @return the message
-   * @throws NullPointerException if {@code parts} or one of its elements is null
+   * @throws NullPointerException if {@code parts} is null
+   * @throws IllegalArgumentException if an element is null (named with its index)
    */
   public static ChatMessage user(List<ContentPart> parts) {
     return new ChatMessage(
-        "user", List.copyOf(parts), null, null, null, null, null, null, null, Map.of());
+        "user",
+        Objects.requireNonNull(parts, "parts"),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        Map.of());
   }
 
   /**
@@ -113,11 +124,21 @@ public record ChatMessage(
    *
    * @param toolCalls the calls the model made
    * @return the message
-   * @throws NullPointerException if {@code toolCalls} or one of its elements is null
+   * @throws NullPointerException if {@code toolCalls} is null
+   * @throws IllegalArgumentException if an element is null (named with its index)
    */
   public static ChatMessage assistant(List<ToolCall> toolCalls) {
     return new ChatMessage(
-        "assistant", null, null, List.copyOf(toolCalls), null, null, null, null, null, Map.of());
+        "assistant",
+        null,
+        null,
+        Objects.requireNonNull(toolCalls, "toolCalls"),
+        null,
+        null,
+        null,
+        null,
+        null,
+        Map.of());
   }
 
   /**

@@ -50,8 +50,9 @@ import org.jspecify.annotations.Nullable;
  * @param topLogprobs how many alternatives per token to return with logprobs, in [0, 20]
  * @param frequencyPenalty frequency penalty in [-2, 2]
  * @param presencePenalty presence penalty in [-2, 2]
- * @param logitBias token id to bias in [-100, 100]
- * @param extra vendor parameters, sent as top-level fields (sorted by key, never null)
+ * @param logitBias token id (digits) to bias in [-100, 100]
+ * @param extra vendor parameters, sent as top-level fields (sorted by key, never null); a name that
+ *     a typed field or the transport sends ({@code model}, {@code stream}, ...) is rejected
  */
 public record ChatRequest(
     String model,
@@ -81,8 +82,10 @@ public record ChatRequest(
    * Validates and copies the fields.
    *
    * @throws IllegalArgumentException if a field is out of its range (the message names the field
-   *     and the value)
-   * @throws NullPointerException if a message, tool or stop element is null
+   *     and the value), a message, tool or stop element is null (named with its index), a {@code
+   *     logit_bias} key is not a token id or its value is outside [-100, 100], or {@code extra}
+   *     names a typed or transport-owned field ({@code model}, {@code messages}, {@code stream},
+   *     {@code stream_options}, ...)
    */
   @SuppressWarnings("unchecked")
   public ChatRequest {
@@ -129,10 +132,93 @@ public record ChatRequest(
     }
     streamOptions = streamOptions == null ? null : Freeze.map(streamOptions);
     responseFormat = responseFormat == null ? null : Freeze.map(responseFormat);
+    noNullElements("tools", tools);
     tools = Freeze.listOrNull(tools);
     toolChoice = Freeze.value(toolChoice);
-    logitBias = logitBias == null ? null : Map.copyOf(logitBias);
+    logitBias = logitBias == null ? null : logitBias(logitBias);
+    checkExtra(extra, WIRE_FIELDS);
     extra = Freeze.sortedMap(extra);
+  }
+
+  /**
+   * The wire names of the typed fields and of the fields the transport owns ({@code stream}, {@code
+   * stream_options}): {@link #extra()} may not carry them, or it would shadow them.
+   */
+  static final java.util.Set<String> WIRE_FIELDS =
+      java.util.Set.of(
+          "model",
+          "messages",
+          "temperature",
+          "top_p",
+          "max_tokens",
+          "max_completion_tokens",
+          "n",
+          "stop",
+          "seed",
+          "stream",
+          "stream_options",
+          "response_format",
+          "tools",
+          "tool_choice",
+          "parallel_tool_calls",
+          "user",
+          "logprobs",
+          "top_logprobs",
+          "frequency_penalty",
+          "presence_penalty",
+          "logit_bias");
+
+  /**
+   * Checks vendor parameters: names not blank and none of {@code reserved}, which a typed field or
+   * the transport owns; a vendor field of that name would be sent twice or silently win.
+   */
+  static void checkExtra(@Nullable Map<String, ?> extra, java.util.Set<String> reserved) {
+    if (extra == null) {
+      return;
+    }
+    for (String name : extra.keySet()) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException(
+            "extra field names must not be blank but was "
+                + (name == null ? "null" : "\"" + name + "\""));
+      }
+      if (reserved.contains(name)) {
+        throw new IllegalArgumentException(
+            "extra must not set \""
+                + name
+                + "\": it is a typed or transport-owned field; use its own setter instead");
+      }
+    }
+  }
+
+  static void noNullElements(String field, @Nullable List<?> list) {
+    if (list == null) {
+      return;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i) == null) {
+        throw new IllegalArgumentException(field + "[" + i + "] must not be null but was null");
+      }
+    }
+  }
+
+  private static Map<String, Integer> logitBias(Map<String, Integer> logitBias) {
+    Map<String, Integer> copy = new TreeMap<>();
+    for (Map.Entry<String, Integer> e : logitBias.entrySet()) {
+      String token = e.getKey();
+      if (token == null || token.isEmpty() || !token.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        throw new IllegalArgumentException(
+            "logit_bias keys must be token ids (digits) but was "
+                + (token == null ? "null" : "\"" + token + "\""));
+      }
+      Integer bias = e.getValue();
+      if (bias == null || bias < -100 || bias > 100) {
+        throw new IllegalArgumentException(
+            "logit_bias[\"" + token + "\"] must be between -100 and 100 but was " + bias);
+      }
+      copy.put(token, bias);
+    }
+    return java.util.Collections.unmodifiableMap(copy);
   }
 
   /**
@@ -354,12 +440,12 @@ public record ChatRequest(
     /**
      * Sets several stop sequences.
      *
-     * @param stop the sequences
+     * @param stop the sequences; a null element fails at {@link #build()}, named with its index
      * @return this builder
-     * @throws NullPointerException if {@code stop} or an element is null
+     * @throws NullPointerException if {@code stop} is null
      */
     public Builder stop(List<String> stop) {
-      this.stop = List.copyOf(stop);
+      this.stop = new ArrayList<>(Objects.requireNonNull(stop, "stop"));
       return this;
     }
 
@@ -507,9 +593,9 @@ public record ChatRequest(
     }
 
     /**
-     * Sets {@code logit_bias}.
+     * Sets {@code logit_bias}; checked at {@link #build()}.
      *
-     * @param logitBias token id (as a string) to bias
+     * @param logitBias token id (digits, as a string) to bias in [-100, 100]
      * @return this builder
      */
     public Builder logitBias(@Nullable Map<String, Integer> logitBias) {
@@ -520,13 +606,18 @@ public record ChatRequest(
     /**
      * Adds a vendor parameter, sent as a top-level field (e.g. vLLM's {@code top_k}).
      *
-     * @param name the wire name
+     * @param name the wire name; not blank, and not one a typed field or the transport sends
+     *     ({@code model}, {@code messages}, {@code stream}, {@code stream_options}, {@code
+     *     max_tokens}, ...): set those with their own method
      * @param value a JSON-shaped value (string, number, boolean, map, list) or null
      * @return this builder
      * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank or names such a field
      */
     public Builder extra(String name, @Nullable Object value) {
-      extra.put(Objects.requireNonNull(name, "name"), value);
+      Objects.requireNonNull(name, "name");
+      checkExtra(Map.of(name, ""), WIRE_FIELDS);
+      extra.put(name, value);
       return this;
     }
 

@@ -27,7 +27,9 @@ import org.jspecify.annotations.Nullable;
  * @param encodingFormat {@code float} or {@code base64}, null for the server's default (float)
  * @param dimensions the output size for models that can shorten vectors, at least 1
  * @param user an end-user id for abuse monitoring (not part of the cache key)
- * @param extra vendor parameters, sent as top-level fields (sorted by key, never null)
+ * @param extra vendor parameters, sent as top-level fields (sorted by key, never null); the name of
+ *     a typed field ({@code model}, {@code input}, {@code encoding_format}, {@code dimensions},
+ *     {@code user}) is rejected
  */
 public record EmbeddingRequest(
     String model,
@@ -41,7 +43,8 @@ public record EmbeddingRequest(
    * Validates and copies the fields.
    *
    * @throws IllegalArgumentException if the model is blank, the input is missing or empty or not
-   *     text, or {@code dimensions < 1}
+   *     text (an element named with its index), {@code dimensions < 1}, {@code encoding_format} is
+   *     neither {@code float} nor {@code base64}, or {@code extra} names a typed field
    */
   public EmbeddingRequest {
     if (model == null || model.isBlank()) {
@@ -71,8 +74,22 @@ public record EmbeddingRequest(
     if (dimensions != null && dimensions < 1) {
       throw new IllegalArgumentException("dimensions must be >= 1 but was " + dimensions);
     }
+    if (encodingFormat != null && !ENCODING_FORMATS.contains(encodingFormat)) {
+      throw new IllegalArgumentException(
+          "encoding_format must be \"float\" or \"base64\" but was \"" + encodingFormat + "\"");
+    }
+    ChatRequest.checkExtra(extra, WIRE_FIELDS);
     extra = Freeze.sortedMap(extra);
   }
+
+  /**
+   * The wire names of the typed fields, which {@link #extra()} may not carry (it would shadow
+   * them).
+   */
+  static final java.util.Set<String> WIRE_FIELDS =
+      java.util.Set.of("model", "input", "encoding_format", "dimensions", "user");
+
+  private static final java.util.Set<String> ENCODING_FORMATS = java.util.Set.of("float", "base64");
 
   /**
    * Creates a request for one text.
@@ -94,11 +111,13 @@ public record EmbeddingRequest(
    * @param model the model id
    * @param inputs the texts, at least one
    * @return the request
-   * @throws IllegalArgumentException if the model is blank or {@code inputs} is empty
-   * @throws NullPointerException if {@code inputs} or an element is null
+   * @throws IllegalArgumentException if the model is blank, {@code inputs} is empty or an element
+   *     is null (named with its index: {@code input[2] must be a string but was null})
+   * @throws NullPointerException if {@code inputs} is null
    */
   public static EmbeddingRequest of(String model, List<String> inputs) {
-    return new EmbeddingRequest(model, List.copyOf(inputs), null, null, null, Map.of());
+    Objects.requireNonNull(inputs, "inputs");
+    return new EmbeddingRequest(model, inputs, null, null, null, Map.of());
   }
 
   /**

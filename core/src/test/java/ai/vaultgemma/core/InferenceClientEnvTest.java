@@ -63,7 +63,7 @@ class InferenceClientEnvTest {
       value = {
         "INFERENCE_BASE_URL|not a url",
         "INFERENCE_BASE_URL|ftp://example.com/v1",
-        "INFERENCE_BASE_URL|http://example.com/v1?x=1",
+        "INFERENCE_BASE_URL|http://example.com:99999/v1",
         "INFERENCE_CACHE_CAPACITY|lots",
         "INFERENCE_CACHE_CAPACITY|0",
         "INFERENCE_CACHE_CAPACITY|-5",
@@ -84,6 +84,17 @@ class InferenceClientEnvTest {
         .hasMessageContaining(variable)
         .hasMessageContaining(value)
         .hasMessageNotContaining(KEY);
+  }
+
+  @Test
+  void aBaseUrlWithAKeyInItsQueryNamesTheVariableButNeverTheKey() {
+    Map<String, String> env = new HashMap<>();
+    env.put("INFERENCE_BASE_URL", "https://x.openai.azure.com/openai?api-key=s3cr3tAzureKey");
+    assertThatThrownBy(() -> InferenceClient.fromEnv(env::get))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("INFERENCE_BASE_URL")
+        .hasMessageContaining("https://x.openai.azure.com/openai?****")
+        .hasMessageNotContaining("s3cr3tAzureKey");
   }
 
   @Test

@@ -101,12 +101,17 @@ class InferenceClientValidationTest {
 
   @Test
   void malformedBaseUrl() {
-    for (String url : new String[] {"localhost:8080/v1", "not a url", "http://h/v1#frag"}) {
+    for (String url : new String[] {"localhost:8080/v1", "not a url", "http://h:0/v1"}) {
       assertThatThrownBy(() -> InferenceClient.builder().baseUrl(url))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("baseUrl")
           .hasMessageContaining(url);
     }
+    // A query or fragment may hold a key: named, never shown.
+    assertThatThrownBy(() -> InferenceClient.builder().baseUrl("http://h/v1#token=s3cr3t"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("http://h/v1#****")
+        .hasMessageNotContaining("s3cr3t");
     assertThatThrownBy(() -> InferenceClient.builder().build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("baseUrl");

@@ -163,4 +163,37 @@ class ProtocolTypesTest {
     assertThat(list.data().get(0).extra()).containsEntry("max_model_len", 8192);
     assertThat(list.data().get(0).extra()).containsKey("meta");
   }
+
+  @Test
+  void embeddingRequestBadInputIsNamed() {
+    java.util.List<String> inputs = new java.util.ArrayList<>();
+    inputs.add("a");
+    inputs.add("b");
+    inputs.add(null);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EmbeddingRequest.of("e", inputs))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("input[2] must be a string but was null");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> EmbeddingRequest.of("e", "x").withEncodingFormat("int8"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("encoding_format must be \"float\" or \"base64\" but was \"int8\"");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> EmbeddingRequest.of("e", "x").withDimensions(0))
+        .hasMessage("dimensions must be >= 1 but was 0");
+    for (String field : EmbeddingRequest.WIRE_FIELDS) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  new EmbeddingRequest(
+                      "e", "x", null, null, null, java.util.Map.of(field, "shadow")))
+          .as(field)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "extra must not set \""
+                  + field
+                  + "\": it is a typed or transport-owned field; use its own setter instead");
+    }
+    EmbeddingRequest vendor =
+        new EmbeddingRequest("e", "x", "base64", 8, null, java.util.Map.of("truncate", true));
+    org.assertj.core.api.Assertions.assertThat(vendor.extra()).containsEntry("truncate", true);
+  }
 }

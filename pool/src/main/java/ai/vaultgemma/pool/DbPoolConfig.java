@@ -2,6 +2,7 @@ package ai.vaultgemma.pool;
 
 import static java.util.Objects.requireNonNull;
 
+import ai.vaultgemma.pool.internal.Checks;
 import ai.vaultgemma.pool.internal.DbSecrets;
 import ai.vaultgemma.pool.internal.DsnParser;
 import java.time.Duration;
@@ -605,13 +606,20 @@ public final class DbPoolConfig {
      * Sets how long a caller waits for a connection (default 30 seconds). Also bounds each
      * connection attempt to PostgreSQL unless the URL sets {@code connectTimeout}.
      *
-     * @param acquireTimeout at least 250 ms
+     * @param acquireTimeout at least 250 ms, at most {@code Integer.MAX_VALUE} ms (about 24.8 days)
      * @return this builder
      * @throws NullPointerException if {@code acquireTimeout} is null
-     * @throws IllegalArgumentException if shorter than 250 ms
+     * @throws IllegalArgumentException if out of that range
      */
     public Builder acquireTimeout(Duration acquireTimeout) {
-      this.acquireTimeout = atLeast("acquireTimeout", acquireTimeout, MIN_TIMEOUT);
+      atLeast("acquireTimeout", acquireTimeout, MIN_TIMEOUT);
+      // The driver takes it as whole seconds in an int (connectTimeout, loginTimeout).
+      this.acquireTimeout =
+          Checks.atMost(
+              "acquireTimeout",
+              acquireTimeout,
+              Checks.MAX_TIMEOUT,
+              "Integer.MAX_VALUE ms, the driver's limit");
       return this;
     }
 
@@ -729,7 +737,8 @@ public final class DbPoolConfig {
       if (value.compareTo(min) < 0) {
         throw new IllegalArgumentException(name + " must be >= " + min + " but was " + value);
       }
-      return value;
+      return Checks.atMost(
+          name, value, Checks.MAX_NANOS, "the longest duration counted in nanoseconds");
     }
 
     private static Duration zeroOrAtLeast(String name, Duration value, Duration min) {
@@ -745,7 +754,8 @@ public final class DbPoolConfig {
                 + " (HikariCP's minimum) but was "
                 + value);
       }
-      return value;
+      return Checks.atMost(
+          name, value, Checks.MAX_NANOS, "the longest duration counted in nanoseconds");
     }
   }
 }

@@ -3,6 +3,7 @@ package ai.vaultgemma.pool;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import ai.vaultgemma.pool.internal.FollowUpGuard;
 import ai.vaultgemma.pool.internal.HttpStatsRecorder;
 import ai.vaultgemma.pool.internal.NoDelaySocketFactory;
 import ai.vaultgemma.pool.internal.RetryInterceptor;
@@ -44,6 +45,14 @@ import okio.BufferedSource;
  *   <li>{@code TCP_NODELAY} on every socket, so small requests do not stall on Nagle's algorithm;
  *   <li>retries under the {@link RetryPolicy} (an application interceptor, first in the chain:
  *       interceptors you add with {@code okHttpClient().newBuilder()} run inside each attempt);
+ *   <li>no other re-sends: OkHttp's own retries (after a connection failure, on a 408, on a 503
+ *       with {@code Retry-After: 0}) are switched off, so the number of requests the server sees is
+ *       the number the policy allows. Interceptors you add to a derived client see the {@code
+ *       Retry-After} of a 408 or 503 under the header {@code VaultGemma-Hidden-Retry-After}
+ *       (application interceptors) or as sent (network interceptors); callers see it as sent;
+ *   <li>dispatcher limits ({@link HttpPoolConfig#maxRequests()}, {@link
+ *       HttpPoolConfig#maxRequestsPerHost()}) sized so they do not queue the hundreds of concurrent
+ *       streams an inference server batches; a concurrency limit belongs to the caller;
  *   <li>counting into {@link #stats()}.
  * </ul>
  *
@@ -109,7 +118,11 @@ public final class HttpPool implements AutoCloseable {
                     ? List.of(Protocol.HTTP_2, Protocol.HTTP_1_1)
                     : List.of(Protocol.HTTP_1_1))
             .eventListenerFactory(recorder)
-            .addInterceptor(new RetryInterceptor(config.retryPolicy(), recorder, listener));
+            // The retry policy is the only source of re-sends: OkHttp's own retries are off
+            // (connection failures and 408 here, a 503 with Retry-After: 0 by FollowUpGuard).
+            .retryOnConnectionFailure(false)
+            .addInterceptor(new RetryInterceptor(config.retryPolicy(), recorder, listener))
+            .addNetworkInterceptor(new FollowUpGuard());
     TlsMaterial.Setup tls =
         TlsMaterial.build(
             config.trustedCertificatesPem(),

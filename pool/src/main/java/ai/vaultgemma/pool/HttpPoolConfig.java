@@ -55,11 +55,23 @@ public final class HttpPoolConfig {
   /** Default time an idle connection is kept before it is closed: 5 minutes. */
   public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofMinutes(5);
 
-  /** Default most concurrent asynchronous calls: 64. */
-  public static final int DEFAULT_MAX_REQUESTS = 64;
+  /**
+   * Default most concurrent asynchronous calls: 1024. OkHttp's own default (64, and 5 per host)
+   * would queue the hundreds of concurrent streams an inference server batches; the dispatcher is
+   * not meant to be the limit, the caller's concurrency limit is, so this sits well above it.
+   */
+  public static final int DEFAULT_MAX_REQUESTS = 1024;
 
-  /** Default most concurrent asynchronous calls per host: 10 (the seed's value). */
-  public static final int DEFAULT_MAX_REQUESTS_PER_HOST = 10;
+  /**
+   * Default most concurrent asynchronous calls per host: 1024, see {@link #DEFAULT_MAX_REQUESTS}.
+   */
+  public static final int DEFAULT_MAX_REQUESTS_PER_HOST = 1024;
+
+  /**
+   * The largest {@link #maxRequests()} and {@link #maxRequestsPerHost()} accepted: 65536. Each
+   * running asynchronous call holds a dispatcher thread, so a larger bound is no bound.
+   */
+  public static final int MAX_DISPATCHER_REQUESTS = 65_536;
 
   /** Default TCP (and TLS) connect timeout: 10 seconds. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -87,6 +99,9 @@ public final class HttpPoolConfig {
 
   /** Environment variable for {@link #callTimeout()}, in whole seconds. */
   public static final String ENV_TIMEOUT_SECONDS = "HTTP_TIMEOUT_SECONDS";
+
+  /** The largest {@value #ENV_TIMEOUT_SECONDS}: OkHttp's longest timeout in whole seconds. */
+  private static final int MAX_TIMEOUT_SECONDS = Integer.MAX_VALUE / 1000;
 
   private static final HttpPoolConfig DEFAULTS = new Builder().build();
 
@@ -186,7 +201,17 @@ public final class HttpPoolConfig {
     }
     String timeout = env.apply(ENV_TIMEOUT_SECONDS);
     if (timeout != null && !timeout.isBlank()) {
-      builder.callTimeout(Duration.ofSeconds(parseInt(ENV_TIMEOUT_SECONDS, timeout, 1)));
+      int seconds = parseInt(ENV_TIMEOUT_SECONDS, timeout, 1);
+      if (seconds > MAX_TIMEOUT_SECONDS) {
+        throw new IllegalArgumentException(
+            ENV_TIMEOUT_SECONDS
+                + " must be at most "
+                + MAX_TIMEOUT_SECONDS
+                + " (OkHttp's longest timeout, Integer.MAX_VALUE ms) but was \""
+                + timeout
+                + '"');
+      }
+      builder.callTimeout(Duration.ofSeconds(seconds));
     }
     return builder.build();
   }
@@ -215,7 +240,10 @@ public final class HttpPoolConfig {
   }
 
   /**
-   * Returns the most idle connections kept for reuse.
+   * Returns the most idle connections kept for reuse. It bounds what is kept between calls, not
+   * what is open: a burst of N concurrent HTTP/1.1 calls opens N connections and keeps this many
+   * once they finish; over HTTP/2 one connection carries as many streams as the server allows
+   * (often 100 to 250) and OkHttp opens another when they are all taken.
    *
    * @return zero or more
    */
@@ -233,10 +261,13 @@ public final class HttpPoolConfig {
   }
 
   /**
-   * Returns the most concurrent asynchronous calls. As in OkHttp, synchronous calls run on the
-   * caller's thread and are not counted.
+   * Returns the most concurrent asynchronous calls the dispatcher runs; more wait in its queue. As
+   * in OkHttp, synchronous calls run on the caller's thread and are not counted. The default
+   * ({@value #DEFAULT_MAX_REQUESTS}) is meant never to be the limit: OkHttp's 64 (5 per host) would
+   * queue the hundreds of concurrent streams an inference server batches, so the caller's
+   * concurrency limit is the one that holds.
    *
-   * @return at least 1
+   * @return 1 to {@value #MAX_DISPATCHER_REQUESTS}
    */
   public int maxRequests() {
     return maxRequests;
@@ -462,106 +493,120 @@ public final class HttpPoolConfig {
     }
 
     /**
-     * Sets the most concurrent asynchronous calls.
+     * Sets the most concurrent asynchronous calls the dispatcher runs (default {@value
+     * #DEFAULT_MAX_REQUESTS}); more wait in its queue. Keep it above the caller's own concurrency
+     * limit, so the dispatcher never becomes the limit.
      *
-     * @param maxRequests at least 1
+     * @param maxRequests from 1 to {@value #MAX_DISPATCHER_REQUESTS}
      * @return this builder
-     * @throws IllegalArgumentException if less than 1
+     * @throws IllegalArgumentException if out of that range
      */
     @CanIgnoreReturnValue
     public Builder maxRequests(int maxRequests) {
-      if (maxRequests < 1) {
-        throw new IllegalArgumentException("maxRequests must be >= 1 but was " + maxRequests);
-      }
-      this.maxRequests = maxRequests;
+      this.maxRequests = dispatcherLimit("maxRequests", maxRequests);
       return this;
     }
 
+    private static int dispatcherLimit(String name, int value) {
+      if (value < 1 || value > MAX_DISPATCHER_REQUESTS) {
+        throw new IllegalArgumentException(
+            name + " must be within 1.." + MAX_DISPATCHER_REQUESTS + " but was " + value);
+      }
+      return value;
+    }
+
     /**
-     * Sets the most concurrent asynchronous calls to one host.
+     * Sets the most concurrent asynchronous calls to one host (default {@value
+     * #DEFAULT_MAX_REQUESTS_PER_HOST}).
      *
-     * @param maxRequestsPerHost at least 1 and, checked at {@link #build()}, at most {@code
-     *     maxRequests}
+     * @param maxRequestsPerHost from 1 to {@value #MAX_DISPATCHER_REQUESTS} and, checked at {@link
+     *     #build()}, at most {@code maxRequests}
      * @return this builder
-     * @throws IllegalArgumentException if less than 1
+     * @throws IllegalArgumentException if out of that range
      */
     @CanIgnoreReturnValue
     public Builder maxRequestsPerHost(int maxRequestsPerHost) {
-      if (maxRequestsPerHost < 1) {
-        throw new IllegalArgumentException(
-            "maxRequestsPerHost must be >= 1 but was " + maxRequestsPerHost);
-      }
-      this.maxRequestsPerHost = maxRequestsPerHost;
+      this.maxRequestsPerHost = dispatcherLimit("maxRequestsPerHost", maxRequestsPerHost);
       return this;
     }
 
     /**
      * Sets the connect timeout.
      *
-     * @param connectTimeout positive
+     * @param connectTimeout from 1 ms to {@code Integer.MAX_VALUE} ms (about 24.8 days), OkHttp's
+     *     range
      * @return this builder
      * @throws NullPointerException if null
-     * @throws IllegalArgumentException if not positive
+     * @throws IllegalArgumentException if out of that range; the message names the setting and the
+     *     value
      */
     @CanIgnoreReturnValue
     public Builder connectTimeout(Duration connectTimeout) {
-      this.connectTimeout = Checks.positive("connectTimeout", connectTimeout);
+      this.connectTimeout = Checks.timeout("connectTimeout", connectTimeout);
       return this;
     }
 
     /**
      * Sets the read timeout of ordinary calls.
      *
-     * @param readTimeout positive
+     * @param readTimeout from 1 ms to {@code Integer.MAX_VALUE} ms (about 24.8 days), OkHttp's
+     *     range
      * @return this builder
      * @throws NullPointerException if null
-     * @throws IllegalArgumentException if not positive
+     * @throws IllegalArgumentException if out of that range; the message names the setting and the
+     *     value
      */
     @CanIgnoreReturnValue
     public Builder readTimeout(Duration readTimeout) {
-      this.readTimeout = Checks.positive("readTimeout", readTimeout);
+      this.readTimeout = Checks.timeout("readTimeout", readTimeout);
       return this;
     }
 
     /**
      * Sets the write timeout.
      *
-     * @param writeTimeout positive
+     * @param writeTimeout from 1 ms to {@code Integer.MAX_VALUE} ms (about 24.8 days), OkHttp's
+     *     range
      * @return this builder
      * @throws NullPointerException if null
-     * @throws IllegalArgumentException if not positive
+     * @throws IllegalArgumentException if out of that range; the message names the setting and the
+     *     value
      */
     @CanIgnoreReturnValue
     public Builder writeTimeout(Duration writeTimeout) {
-      this.writeTimeout = Checks.positive("writeTimeout", writeTimeout);
+      this.writeTimeout = Checks.timeout("writeTimeout", writeTimeout);
       return this;
     }
 
     /**
      * Sets the timeout of a whole ordinary call, retries and waits included.
      *
-     * @param callTimeout positive
+     * @param callTimeout from 1 ms to {@code Integer.MAX_VALUE} ms (about 24.8 days), OkHttp's
+     *     range
      * @return this builder
      * @throws NullPointerException if null
-     * @throws IllegalArgumentException if not positive
+     * @throws IllegalArgumentException if out of that range; the message names the setting and the
+     *     value
      */
     @CanIgnoreReturnValue
     public Builder callTimeout(Duration callTimeout) {
-      this.callTimeout = Checks.positive("callTimeout", callTimeout);
+      this.callTimeout = Checks.timeout("callTimeout", callTimeout);
       return this;
     }
 
     /**
      * Sets the longest silence between two chunks of a streamed body.
      *
-     * @param streamIdleTimeout positive
+     * @param streamIdleTimeout from 1 ms to {@code Integer.MAX_VALUE} ms (about 24.8 days),
+     *     OkHttp's range
      * @return this builder
      * @throws NullPointerException if null
-     * @throws IllegalArgumentException if not positive
+     * @throws IllegalArgumentException if out of that range; the message names the setting and the
+     *     value
      */
     @CanIgnoreReturnValue
     public Builder streamIdleTimeout(Duration streamIdleTimeout) {
-      this.streamIdleTimeout = Checks.positive("streamIdleTimeout", streamIdleTimeout);
+      this.streamIdleTimeout = Checks.timeout("streamIdleTimeout", streamIdleTimeout);
       return this;
     }
 

@@ -11,11 +11,17 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@link #requestCount()}: calls started (one per {@code Call}, however many attempts);
+ *   <li>{@link #attemptCount()}: requests written to a connection, that is the requests a server
+ *       can see: the first attempt of each call, each retry the policy made, and OkHttp's
+ *       follow-ups (redirects); an attempt that failed before a connection was ready (connection
+ *       refused) is not one. No other re-sends happen (see {@link HttpPool}), so with every
+ *       connection succeeding and no redirects, {@code attemptCount == requestCount + retryCount};
  *   <li>{@link #successCount()}: calls that completed, body included, with a final status below
  *       400;
  *   <li>{@link #failureCount()}: calls that failed with an I/O error (connect, timeout, reset,
  *       cancel) or completed with a final status of 400 or more;
- *   <li>{@link #retryCount()}: extra attempts made by the retry policy;
+ *   <li>{@link #retryCount()}: re-sends the retry policy decided on (one per wait-and-try-again,
+ *       whether or not the new attempt reached a connection); it is the only source of re-sends;
  *   <li>latency: from call start to the final response's headers (time to first byte, so a long
  *       stream does not inflate it), or to the failure; p50 and p99 come from a log-scale histogram
  *       and are accurate to about 5 %;
@@ -31,9 +37,11 @@ import java.util.Objects;
  */
 @Immutable
 public final class HttpPoolStats {
-  private static final HttpPoolStats EMPTY = new HttpPoolStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  private static final HttpPoolStats EMPTY =
+      new HttpPoolStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
   private final long requestCount;
+  private final long attemptCount;
   private final long successCount;
   private final long failureCount;
   private final long retryCount;
@@ -48,6 +56,7 @@ public final class HttpPoolStats {
 
   private HttpPoolStats(
       long requestCount,
+      long attemptCount,
       long successCount,
       long failureCount,
       long retryCount,
@@ -60,6 +69,7 @@ public final class HttpPoolStats {
       int openConnections,
       int idleConnections) {
     this.requestCount = requestCount;
+    this.attemptCount = attemptCount;
     this.successCount = successCount;
     this.failureCount = failureCount;
     this.retryCount = retryCount;
@@ -77,6 +87,7 @@ public final class HttpPoolStats {
    * Returns a snapshot of the given values.
    *
    * @param requestCount calls started
+   * @param attemptCount requests written to a connection
    * @param successCount calls completed with a status below 400
    * @param failureCount calls failed or completed with a status of 400 or more
    * @param retryCount retries made
@@ -93,6 +104,7 @@ public final class HttpPoolStats {
    */
   public static HttpPoolStats of(
       long requestCount,
+      long attemptCount,
       long successCount,
       long failureCount,
       long retryCount,
@@ -106,6 +118,7 @@ public final class HttpPoolStats {
       int idleConnections) {
     long[] values = {
       requestCount,
+      attemptCount,
       successCount,
       failureCount,
       retryCount,
@@ -120,6 +133,7 @@ public final class HttpPoolStats {
     };
     String[] names = {
       "requestCount",
+      "attemptCount",
       "successCount",
       "failureCount",
       "retryCount",
@@ -139,6 +153,7 @@ public final class HttpPoolStats {
     }
     return new HttpPoolStats(
         requestCount,
+        attemptCount,
         successCount,
         failureCount,
         retryCount,
@@ -171,6 +186,16 @@ public final class HttpPoolStats {
   }
 
   /**
+   * Returns the requests written to a connection: what servers saw, first attempts, retries and
+   * redirects included.
+   *
+   * @return zero or more
+   */
+  public long attemptCount() {
+    return attemptCount;
+  }
+
+  /**
    * Returns the calls completed with a final status below 400.
    *
    * @return zero or more
@@ -189,7 +214,7 @@ public final class HttpPoolStats {
   }
 
   /**
-   * Returns the retries made by the retry policy.
+   * Returns the re-sends the retry policy decided on, the only re-sends the pool makes.
    *
    * @return zero or more
    */
@@ -315,6 +340,7 @@ public final class HttpPoolStats {
       return false;
     }
     return requestCount == s.requestCount
+        && attemptCount == s.attemptCount
         && successCount == s.successCount
         && failureCount == s.failureCount
         && retryCount == s.retryCount
@@ -332,6 +358,7 @@ public final class HttpPoolStats {
   public int hashCode() {
     return Objects.hash(
         requestCount,
+        attemptCount,
         successCount,
         failureCount,
         retryCount,
@@ -349,6 +376,8 @@ public final class HttpPoolStats {
   public String toString() {
     return "HttpPoolStats{requestCount="
         + requestCount
+        + ", attemptCount="
+        + attemptCount
         + ", successCount="
         + successCount
         + ", failureCount="

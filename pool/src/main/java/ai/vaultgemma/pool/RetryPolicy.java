@@ -83,6 +83,12 @@ public final class RetryPolicy {
   /** Whether I/O failures after connecting are retried, by default: {@value}. */
   public static final boolean DEFAULT_RETRY_ON_IO_FAILURE = false;
 
+  /**
+   * Whether a request sent on a pooled connection that the server had already closed is sent again
+   * on a new one, by default: true (counted as a retry).
+   */
+  public static final boolean DEFAULT_RETRY_ON_STALE_CONNECTION = true;
+
   private static final RetryPolicy DEFAULTS = new Builder().build();
   private static final RetryPolicy NONE = new Builder().maxRetries(0).build();
 
@@ -126,6 +132,8 @@ public final class RetryPolicy {
         throw new IllegalArgumentException(
             "maxBackoff must be >= initialBackoff (" + initial + ") but was " + max);
       }
+      Checks.atMost(
+          "maxBackoff", max, Checks.MAX_NANOS, "the longest duration counted in nanoseconds");
       long initialNanos = initial.toNanos();
       long maxNanos = max.toNanos();
       return retry -> {
@@ -147,6 +155,8 @@ public final class RetryPolicy {
       if (delay.isNegative()) {
         throw new IllegalArgumentException("delay must be >= 0 but was " + delay);
       }
+      Checks.atMost(
+          "delay", delay, Checks.MAX_NANOS, "the longest duration counted in nanoseconds");
       return retry -> delay;
     }
   }
@@ -192,6 +202,7 @@ public final class RetryPolicy {
   private final Set<Integer> retryableStatuses;
 
   private final boolean retryOnIoFailure;
+  private final boolean retryOnStaleConnection;
 
   @SuppressWarnings("Immutable") // Clock implementations are immutable by contract
   private final Clock clock;
@@ -208,6 +219,7 @@ public final class RetryPolicy {
     this.retryBudget = b.retryBudget;
     this.retryableStatuses = Set.copyOf(b.retryableStatuses);
     this.retryOnIoFailure = b.retryOnIoFailure;
+    this.retryOnStaleConnection = b.retryOnStaleConnection;
     this.clock = b.clock;
     this.sleeper = b.sleeper;
   }
@@ -315,6 +327,21 @@ public final class RetryPolicy {
   }
 
   /**
+   * Returns whether an attempt is retried when it failed on a pooled connection before any response
+   * arrived (default true): most often the server closed the idle connection just before the
+   * request went out (uvicorn, behind vLLM, closes idle connections after 5 s), so the server never
+   * saw it. OkHttp used to re-send these by itself, uncounted; here the policy decides, and the
+   * re-send counts as a retry within {@link #maxRetries()}. The same failure can mean a server that
+   * received the request and died before answering; set false when that must never lead to a second
+   * request.
+   *
+   * @return true if such attempts are retried
+   */
+  public boolean retryOnStaleConnection() {
+    return retryOnStaleConnection;
+  }
+
+  /**
    * Returns the clock used for the retry budget and for {@code Retry-After} dates.
    *
    * @return the clock
@@ -398,6 +425,8 @@ public final class RetryPolicy {
         + new TreeSet<>(retryableStatuses)
         + ", retryOnIoFailure="
         + retryOnIoFailure
+        + ", retryOnStaleConnection="
+        + retryOnStaleConnection
         + '}';
   }
 
@@ -421,6 +450,7 @@ public final class RetryPolicy {
     private Duration retryBudget = DEFAULT_RETRY_BUDGET;
     private Set<Integer> retryableStatuses = DEFAULT_RETRYABLE_STATUSES;
     private boolean retryOnIoFailure = DEFAULT_RETRY_ON_IO_FAILURE;
+    private boolean retryOnStaleConnection = DEFAULT_RETRY_ON_STALE_CONNECTION;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
 
@@ -435,6 +465,7 @@ public final class RetryPolicy {
       retryBudget = p.retryBudget;
       retryableStatuses = p.retryableStatuses;
       retryOnIoFailure = p.retryOnIoFailure;
+      retryOnStaleConnection = p.retryOnStaleConnection;
       clock = p.clock;
       sleeper = p.sleeper;
     }
@@ -576,6 +607,19 @@ public final class RetryPolicy {
     @CanIgnoreReturnValue
     public Builder retryOnIoFailure(boolean retryOnIoFailure) {
       this.retryOnIoFailure = retryOnIoFailure;
+      return this;
+    }
+
+    /**
+     * Sets whether an attempt that failed on a pooled connection before any response arrived is
+     * retried (default true); see {@link RetryPolicy#retryOnStaleConnection()}.
+     *
+     * @param retryOnStaleConnection false to never re-send after such a failure
+     * @return this builder
+     */
+    @CanIgnoreReturnValue
+    public Builder retryOnStaleConnection(boolean retryOnStaleConnection) {
+      this.retryOnStaleConnection = retryOnStaleConnection;
       return this;
     }
 

@@ -98,4 +98,86 @@ class DbDsnParsingTest {
       assertThat(DbPoolConfig.fromDsn(dsn).toString()).contains(masked).doesNotContain("hunter2");
     }
   }
+
+  /**
+   * Passwords written unencoded in a libpq URL, holding '/', '#', '?' or '@': parsed right where
+   * the split is unambiguous, else rejected; never shown in a message or in {@code toString()}.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          postgres://app:s3/cr3t@db.internal:5432/prod             | s3/cr3t
+          postgres://app:s3#cr3t@db.internal:5432/prod             | s3#cr3t
+          postgres://app:s3?cr3t@db.internal:5432/prod             | s3?cr3t
+          postgres://app:s3?k=v@db.internal:5432/prod              | s3?k=v
+          postgres://app:1234/x@db.internal:5432/prod              | 1234/x
+          postgres://app:5432?x@db.internal/prod                   | 5432?x
+          postgres://app:a@b/c@db.internal:5432/prod               | a@b/c
+          postgres://app:a/b@c@db.internal:5432/prod?sslmode=require | a/b@c
+          postgres://app:/leading@db.internal/prod                 | /leading
+          postgres://app:trailing/@db.internal/prod                | trailing/
+          postgres://app:#@db.internal/prod                        | #
+          postgres://app:ab/c=@db.internal/prod                    | ab/c=
+          postgresql://app:p/w#x?y@db.internal:6543/prod?application_name=svc | p/w#x?y
+          postgres://app:we:ird/pa@ss@db.internal/prod             | we:ird/pa@ss
+          """)
+  void unencodedPasswordsAreNeverShown(String dsn, String password) {
+    try {
+      DbPoolConfig config = DbPoolConfig.fromDsn(dsn);
+      // Accepted: then it must have been split right, and toString hides the password.
+      assertThat(config.password()).isEqualTo(password);
+      assertThat(config.target()).startsWith("db.internal:");
+      assertThat(config.toString()).doesNotContain(password).contains("password=****");
+    } catch (IllegalArgumentException e) {
+      // Exactly the masked DSN and a fixed hint: no piece of the password anywhere.
+      String masked =
+          dsn.substring(0, dsn.indexOf("app:") + 4) + "****" + dsn.substring(dsn.lastIndexOf('@'));
+      assertThat(masked).doesNotContain(password).startsWith("postgres");
+      assertThat(e.getMessage())
+          .isEqualTo(
+              "dsn \""
+                  + masked
+                  + "\" cannot be parsed (details hidden, as they may hold part of the password);"
+                  + " if the password holds '/', '?', '#' or '@', percent-encode them as %2F, %3F,"
+                  + " %23 and %40");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          postgres://app:s3/cr3t@db.internal:5432/prod | s3/cr3t
+          postgres://app:s3?cr3t@db.internal:5432/prod | s3?cr3t
+          postgres://app:1234/x@db.internal:5432/prod  | 1234/x
+          """)
+  void unencodedPasswordsInTheEnvironmentAreNeverShown(String dsn, String password) {
+    assertThatThrownBy(() -> DbPoolConfig.fromEnv(java.util.Map.of("POSTGRES_DSN", dsn)::get))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("POSTGRES_DSN is invalid: dsn \"postgres://app:****@db.internal")
+        .hasMessageNotContaining(password);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          postgres://app:pa%2Fss@db.internal/prod       | pa/ss
+          postgres://app:pa%23ss@db.internal/prod       | pa#ss
+          postgres://app:pa%3Fss@db.internal/prod       | pa?ss
+          postgres://app:pa@ss@db.internal/prod         | pa@ss
+          postgres://app:pa%40ss@db.internal/prod       | pa@ss
+          postgres://app:p@db.internal/prod?application_name=me@home | p
+          """)
+  void encodedOrUnambiguousPasswordsAreParsedRight(String dsn, String password) {
+    DbPoolConfig config = DbPoolConfig.fromDsn(dsn);
+    assertThat(config.username()).isEqualTo("app");
+    assertThat(config.password()).isEqualTo(password);
+    assertThat(config.target()).isEqualTo("db.internal:5432");
+    assertThat(config.toString()).doesNotContain(password.length() > 1 ? password : "p@db");
+  }
 }

@@ -148,6 +148,33 @@ class DbPoolConfigTest {
   }
 
   @Test
+  void tooLongTimeoutsAreRejectedByNameNotByAnOverflowLater() {
+    Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
+    assertThatThrownBy(() -> DbPoolConfig.builder().acquireTimeout(Duration.ofDays(30)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "acquireTimeout must be at most PT596H31M23.647S (Integer.MAX_VALUE ms, the driver's"
+                + " limit) but was PT720H");
+    assertThatThrownBy(() -> DbPoolConfig.builder().validationTimeout(forever))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("validationTimeout must be at most PT2562047H47M16.854775807S")
+        .hasMessageEndingWith("but was " + forever);
+    assertThatThrownBy(() -> DbPoolConfig.builder().closeTimeout(forever))
+        .hasMessageStartingWith("closeTimeout must be at most");
+    assertThatThrownBy(() -> DbPoolConfig.builder().maxLifetime(forever))
+        .hasMessageStartingWith("maxLifetime must be at most");
+    assertThatThrownBy(() -> DbPoolConfig.builder().maxIdleTime(forever))
+        .hasMessageStartingWith("maxIdleTime must be at most");
+    DbPoolConfig longest =
+        DbPoolConfig.builder()
+            .dsn(DSN)
+            .acquireTimeout(Duration.ofMillis(Integer.MAX_VALUE))
+            .maxLifetime(Duration.ofDays(3650))
+            .build();
+    assertThat(longest.acquireTimeout()).isEqualTo(Duration.ofMillis(Integer.MAX_VALUE));
+  }
+
+  @Test
   void nullsAndBlanksAreRejected() {
     assertThatThrownBy(() -> DbPoolConfig.builder().dsn(null))
         .isInstanceOf(NullPointerException.class)

@@ -20,8 +20,8 @@ class HttpPoolConfigTest {
   void defaultsAreTheSeedValues() {
     HttpPoolConfig config = HttpPoolConfig.defaults();
     assertThat(config.maxIdleConnections()).isEqualTo(100);
-    assertThat(config.maxRequestsPerHost()).isEqualTo(10);
-    assertThat(config.maxRequests()).isEqualTo(64);
+    assertThat(config.maxRequestsPerHost()).isEqualTo(1024);
+    assertThat(config.maxRequests()).isEqualTo(1024);
     assertThat(config.callTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.keepAlive()).isEqualTo(Duration.ofMinutes(5));
@@ -89,12 +89,71 @@ class HttpPoolConfigTest {
         .hasMessage("keepAlive must be positive but was PT0S");
     assertThatThrownBy(() -> b.maxIdleConnections(-1))
         .hasMessage("maxIdleConnections must be >= 0 but was -1");
-    assertThatThrownBy(() -> b.maxRequests(0)).hasMessage("maxRequests must be >= 1 but was 0");
+    assertThatThrownBy(() -> b.maxRequests(0))
+        .hasMessage("maxRequests must be within 1..65536 but was 0");
+    assertThatThrownBy(() -> b.maxRequests(65_537))
+        .hasMessage("maxRequests must be within 1..65536 but was 65537");
     assertThatThrownBy(() -> b.maxRequestsPerHost(0))
-        .hasMessage("maxRequestsPerHost must be >= 1 but was 0");
+        .hasMessage("maxRequestsPerHost must be within 1..65536 but was 0");
+    assertThatThrownBy(() -> b.maxRequestsPerHost(-7))
+        .hasMessage("maxRequestsPerHost must be within 1..65536 but was -7");
     assertThatThrownBy(() -> b.callTimeout(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("callTimeout");
+  }
+
+  @Test
+  void timeoutsOutsideOkHttpsRangeAreRejectedNamingTheSetting() {
+    HttpPoolConfig.Builder b = HttpPoolConfig.builder();
+    Duration tooLong = Duration.ofMillis(Integer.MAX_VALUE + 1L);
+    assertThatThrownBy(() -> b.connectTimeout(tooLong))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "connectTimeout must be at most PT596H31M23.647S (Integer.MAX_VALUE ms, OkHttp's"
+                + " limit) but was PT596H31M23.648S")
+        .hasMessageNotContaining("timeout too large");
+    assertThatThrownBy(() -> b.readTimeout(Duration.ofDays(365)))
+        .hasMessageStartingWith("readTimeout must be at most")
+        .hasMessageEndingWith("but was PT8760H");
+    assertThatThrownBy(() -> b.writeTimeout(Duration.ofDays(30)))
+        .hasMessageStartingWith("writeTimeout must be at most");
+    assertThatThrownBy(() -> b.callTimeout(Duration.ofSeconds(Long.MAX_VALUE)))
+        .hasMessageStartingWith("callTimeout must be at most");
+    assertThatThrownBy(() -> b.streamIdleTimeout(Duration.ofDays(25)))
+        .hasMessageStartingWith("streamIdleTimeout must be at most");
+    // OkHttp counts whole milliseconds: 500 us would silently become "no timeout".
+    assertThatThrownBy(() -> b.readTimeout(Duration.ofNanos(500_000)))
+        .hasMessage(
+            "readTimeout must be at least PT0.001S (OkHttp counts whole milliseconds; less would"
+                + " mean no timeout) but was PT0.0005S");
+    assertThatThrownBy(() -> b.streamIdleTimeout(Duration.ofNanos(1)))
+        .hasMessageStartingWith("streamIdleTimeout must be at least PT0.001S");
+    assertThatThrownBy(() -> b.keepAlive(Duration.ofSeconds(Long.MAX_VALUE)))
+        .hasMessageStartingWith("keepAlive must be at most PT2562047H47M16.854775807S");
+    // The edges themselves are fine, and a pool builds with them.
+    HttpPoolConfig edges =
+        HttpPoolConfig.builder()
+            .connectTimeout(Duration.ofMillis(1))
+            .readTimeout(Duration.ofMillis(Integer.MAX_VALUE))
+            .callTimeout(Duration.ofMillis(Integer.MAX_VALUE))
+            .build();
+    try (HttpPool pool = HttpPool.create(edges)) {
+      assertThat(pool.okHttpClient().readTimeoutMillis()).isEqualTo(Integer.MAX_VALUE);
+      assertThat(pool.okHttpClient().connectTimeoutMillis()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anEnvTimeoutTooLargeForOkHttpNamesTheVariable() {
+    assertThatThrownBy(() -> HttpPoolConfig.fromEnv(Map.of("HTTP_TIMEOUT_SECONDS", "2147484")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "HTTP_TIMEOUT_SECONDS must be at most 2147483 (OkHttp's longest timeout,"
+                + " Integer.MAX_VALUE ms) but was \"2147484\"");
+    assertThatThrownBy(() -> HttpPoolConfig.fromEnv(Map.of("HTTP_TIMEOUT_SECONDS", "99999999999")))
+        .hasMessage("HTTP_TIMEOUT_SECONDS must be a positive integer but was \"99999999999\"");
+    assertThat(HttpPoolConfig.fromEnv(Map.of("HTTP_TIMEOUT_SECONDS", "2147483")).callTimeout())
+        .isEqualTo(Duration.ofSeconds(2_147_483));
   }
 
   @Test

@@ -15,28 +15,32 @@ class HttpPoolStatsTest {
     assertThat(empty.successRate()).isEqualTo(1.0);
     assertThat(empty.reuseRatio()).isZero();
     assertThat(empty.averageLatencyMillis()).isZero();
-    assertThat(empty).isEqualTo(HttpPoolStats.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+    assertThat(empty).isEqualTo(HttpPoolStats.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
   }
 
   @Test
   void derivedValues() {
     HttpPoolStats stats =
-        HttpPoolStats.of(10, 9, 1, 4, 50_000_000, 4_000_000, 9_000_000, 1, 9, 0, 1, 1);
+        HttpPoolStats.of(10, 14, 9, 1, 4, 50_000_000, 4_000_000, 9_000_000, 1, 9, 0, 1, 1);
+    assertThat(stats.requestCount()).isEqualTo(10);
+    assertThat(stats.attemptCount()).isEqualTo(14);
+    assertThat(stats.retryCount()).isEqualTo(4);
     assertThat(stats.successRate()).isEqualTo(0.9);
     assertThat(stats.averageLatencyMillis()).isEqualTo(5.0);
     assertThat(stats.p50LatencyMillis()).isEqualTo(4.0);
     assertThat(stats.p99LatencyMillis()).isEqualTo(9.0);
     assertThat(stats.reuseRatio()).isEqualTo(0.9);
-    assertThat(stats.toString()).contains("successRate=0.9", "reuseRatio=0.9", "retryCount=4");
+    assertThat(stats.toString())
+        .contains("successRate=0.9", "reuseRatio=0.9", "retryCount=4", "attemptCount=14");
     assertThat(stats.hashCode())
         .isEqualTo(
-            HttpPoolStats.of(10, 9, 1, 4, 50_000_000, 4_000_000, 9_000_000, 1, 9, 0, 1, 1)
+            HttpPoolStats.of(10, 14, 9, 1, 4, 50_000_000, 4_000_000, 9_000_000, 1, 9, 0, 1, 1)
                 .hashCode());
   }
 
   @Test
   void negativeCountsAreRejectedByName() {
-    assertThatThrownBy(() -> HttpPoolStats.of(0, 0, -3, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+    assertThatThrownBy(() -> HttpPoolStats.of(0, 0, 0, -3, 0, 0, 0, 0, 0, 0, 0, 0, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("failureCount must be >= 0 but was -3");
   }

@@ -90,8 +90,29 @@ class RetryPolicyTest {
     assertThat(first.maxRetries()).isEqualTo(5);
     RetryPolicy copy = first.toBuilder().build();
     assertThat(copy.maxRetries()).isEqualTo(5);
+    assertThat(copy.retryOnStaleConnection()).as("default").isTrue();
+    RetryPolicy strict = first.toBuilder().retryOnStaleConnection(false).build();
+    assertThat(strict.retryOnStaleConnection()).isFalse();
+    assertThat(strict.toBuilder().build().retryOnStaleConnection()).isFalse();
+    assertThat(strict.toString()).contains("retryOnStaleConnection=false");
     assertThat(copy.retryableStatuses()).containsExactly(503);
     assertThat(copy.toString()).contains("maxRetries=5", "[503]");
+  }
+
+  @Test
+  void durationsTooLongToCountInNanosAreRejectedByName() {
+    Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
+    assertThatThrownBy(() -> RetryPolicy.builder().retryBudget(forever))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("retryBudget must be at most PT2562047H47M16.854775807S")
+        .hasMessageEndingWith("but was " + forever);
+    assertThatThrownBy(() -> RetryPolicy.builder().maxServerWait(Duration.ofDays(200_000)))
+        .hasMessageStartingWith("maxServerWait must be at most");
+    assertThatThrownBy(() -> RetryPolicy.Backoff.fixed(forever))
+        .hasMessageStartingWith("delay must be at most");
+    assertThatThrownBy(() -> RetryPolicy.Backoff.exponential(Duration.ofMillis(1), 2.0, forever))
+        .hasMessageStartingWith("maxBackoff must be at most")
+        .hasMessageNotContaining("initialBackoff must");
   }
 
   @Test

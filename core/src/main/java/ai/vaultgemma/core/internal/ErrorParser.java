@@ -3,11 +3,9 @@ package ai.vaultgemma.core.internal;
 import ai.vaultgemma.core.InferenceHttpException;
 import ai.vaultgemma.core.RateLimitedException;
 import ai.vaultgemma.core.StreamErrorException;
+import ai.vaultgemma.pool.internal.RetryAfter;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -325,8 +323,9 @@ public final class ErrorParser {
   }
 
   /**
-   * Reads the wait a server asked for: {@code retry-after-ms} first (milliseconds, OpenAI), then
-   * {@code Retry-After} as seconds or as an HTTP date.
+   * Reads the wait a server asked for, by the pool's one rule ({@link RetryAfter}): {@code
+   * retry-after-ms} first (milliseconds, OpenAI), then {@code Retry-After} as seconds (a fraction
+   * allowed) or as an HTTP date.
    *
    * @param retryAfterMs the {@code retry-after-ms} header, may be null
    * @param retryAfter the {@code Retry-After} header, may be null
@@ -335,34 +334,6 @@ public final class ErrorParser {
    */
   public static @Nullable Duration retryAfter(
       @Nullable String retryAfterMs, @Nullable String retryAfter, Instant now) {
-    if (retryAfterMs != null) {
-      try {
-        double ms = Double.parseDouble(retryAfterMs.strip());
-        if (ms >= 0 && Double.isFinite(ms)) {
-          return Duration.ofNanos((long) (ms * 1_000_000));
-        }
-      } catch (NumberFormatException e) {
-        // fall through to Retry-After
-      }
-    }
-    if (retryAfter == null || retryAfter.isBlank()) {
-      return null;
-    }
-    String value = retryAfter.strip();
-    try {
-      double seconds = Double.parseDouble(value);
-      return seconds >= 0 && Double.isFinite(seconds)
-          ? Duration.ofMillis((long) (seconds * 1000))
-          : null;
-    } catch (NumberFormatException e) {
-      // an HTTP date
-    }
-    try {
-      Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      Duration wait = Duration.between(now, at);
-      return wait.isNegative() ? Duration.ZERO : wait;
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+    return RetryAfter.duration(retryAfterMs, retryAfter, now);
   }
 }

@@ -114,43 +114,15 @@ public final class OpenAiTransport {
    * @param baseUrl the text
    * @return the parsed URL
    * @throws IllegalArgumentException if it is not an absolute http(s) URL without credentials,
-   *     query or fragment
+   *     query or fragment; see {@link BaseUrls#parse}
    * @throws NullPointerException if {@code baseUrl} is null
    */
   public static HttpUrl parseBaseUrl(String baseUrl) {
-    Objects.requireNonNull(baseUrl, "baseUrl");
-    HttpUrl url = HttpUrl.parse(baseUrl.strip());
-    if (url == null) {
-      throw new IllegalArgumentException(
-          "baseUrl must be an absolute http or https URL but was \"" + baseUrl + "\"");
-    }
-    if (!url.username().isEmpty() || !url.password().isEmpty()) {
-      throw new IllegalArgumentException(
-          "baseUrl must not carry credentials (value hidden); pass the API key separately");
-    }
-    if (url.query() != null || url.fragment() != null) {
-      throw new IllegalArgumentException(
-          "baseUrl must not have a query or fragment but was \"" + baseUrl + "\"");
-    }
-    return url;
+    return BaseUrls.parse(baseUrl);
   }
 
   private static @Nullable String checkApiKey(@Nullable String apiKey) {
-    if (apiKey == null) {
-      return null;
-    }
-    if (apiKey.isBlank()) {
-      throw new IllegalArgumentException("apiKey must not be blank (value hidden)");
-    }
-    for (int i = 0; i < apiKey.length(); i++) {
-      char c = apiKey.charAt(i);
-      if (c <= ' ' || c > '~') {
-        throw new IllegalArgumentException(
-            "apiKey must hold printable ASCII without spaces (value hidden); bad character at "
-                + i);
-      }
-    }
-    return apiKey;
+    return BaseUrls.checkApiKey(apiKey);
   }
 
   private HttpUrl endpoint(String path) {

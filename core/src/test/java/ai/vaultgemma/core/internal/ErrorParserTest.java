@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.vaultgemma.core.InferenceHttpException;
 import ai.vaultgemma.core.RateLimitedException;
+import ai.vaultgemma.pool.internal.RetryAfter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -159,5 +160,23 @@ class ErrorParserTest {
     assertThat(ErrorParser.retryAfter(null, "soon", NOW)).isNull();
     assertThat(ErrorParser.retryAfter(null, "-1", NOW)).isNull();
     assertThat(ErrorParser.retryAfter(null, null, NOW)).isNull();
+  }
+
+  @Test
+  void retryAfterFollowsThePoolsOneRule() {
+    // The same values the pool's retry stage reads, read the same way (RetryAfter in pool).
+    String[] values = {"3", "1.5", "0", "1e3", "+1", "NaN", "Infinity", "0x10", "1.", "soon"};
+    for (String value : values) {
+      long nanos = RetryAfter.nanos(null, value, NOW);
+      assertThat(ErrorParser.retryAfter(null, value, NOW))
+          .as(value)
+          .isEqualTo(nanos < 0 ? null : Duration.ofNanos(nanos));
+    }
+    assertThat(ErrorParser.retryAfter(null, "1.5", NOW)).isEqualTo(Duration.ofMillis(1500));
+    assertThat(ErrorParser.retryAfter(null, "1e3", NOW)).as("no exponents").isNull();
+    assertThat(ErrorParser.retryAfter("1e3", "4", NOW)).isEqualTo(Duration.ofSeconds(4));
+    assertThat(ErrorParser.retryAfter(null, "Thu Jan  1 00:00:30 2026", NOW))
+        .as("asctime date")
+        .isEqualTo(Duration.ofSeconds(30));
   }
 }

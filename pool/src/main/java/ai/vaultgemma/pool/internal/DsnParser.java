@@ -108,7 +108,7 @@ public final class DsnParser {
       return new Result(trimmed, null, null, DbSecrets.maskUrl(trimmed));
     }
     if (lower.startsWith("postgres://") || lower.startsWith("postgresql://")) {
-      return parseLibpq(trimmed);
+      return parseLibpqHidingThePassword(trimmed);
     }
     var scheme = SCHEME.matcher(trimmed);
     if (scheme.matches()) {
@@ -119,6 +119,65 @@ public final class DsnParser {
               + "' (expected postgres://, postgresql:// or jdbc:)");
     }
     throw bad(trimmed, "is malformed (expected postgres://user:password@host:5432/db or jdbc:...)");
+  }
+
+  /**
+   * Parses a libpq URL so that no message shows any part of its password. libpq wants '/', '?', '#'
+   * and '@' in a password percent-encoded; written raw they move the split between user info, host,
+   * database and query, so a failure could quote a piece of the password as a "port", a "host" or a
+   * "query parameter", and the user-info mask (which stops at those characters) would miss it. So
+   * when parsing fails and the URL has {@code user:} followed by an '@' somewhere after it, the
+   * message shows the URL masked from that ':' to the last '@', quotes nothing else, and says what
+   * to encode.
+   */
+  private static Result parseLibpqHidingThePassword(String dsn) {
+    try {
+      return parseLibpq(dsn);
+    } catch (IllegalArgumentException e) {
+      String masked = maskGreedy(dsn);
+      if (masked == null) {
+        throw e; // no password, or one without those characters: the usual mask holds
+      }
+      throw new IllegalArgumentException(
+          "dsn \""
+              + masked
+              + "\" cannot be parsed (details hidden, as they may hold part of the password); if"
+              + " the password holds '/', '?', '#' or '@', percent-encode them as %2F, %3F, %23"
+              + " and %40");
+    }
+  }
+
+  /**
+   * Returns the URL with everything from the ':' after the user name to the last '@' masked, or
+   * null when the URL has no such user info or what would be masked holds none of '/', '?', '#',
+   * '@' (then the parse split it right). It masks too much rather than too little: a query value
+   * holding '@' is masked as well.
+   */
+  static @Nullable String maskGreedy(String dsn) {
+    int start = dsn.indexOf("://") + 3;
+    int at = dsn.lastIndexOf('@');
+    if (at < start) {
+      return null;
+    }
+    int colon = -1;
+    for (int i = start; i < at; i++) {
+      char c = dsn.charAt(i);
+      if (c == ':') {
+        colon = i;
+        break;
+      }
+      if (c == '/' || c == '?' || c == '#') {
+        break; // a ':' after these is not the user's
+      }
+    }
+    if (colon < 0) {
+      return null;
+    }
+    String region = dsn.substring(colon + 1, at);
+    if (region.chars().noneMatch(c -> c == '/' || c == '?' || c == '#' || c == '@')) {
+      return null;
+    }
+    return dsn.substring(0, colon + 1) + DbSecrets.MASK + dsn.substring(at);
   }
 
   private static Result parseLibpq(String dsn) {
@@ -152,6 +211,11 @@ public final class DsnParser {
       } else {
         user = decode(dsn, "user", userInfo);
       }
+    }
+    if (path.indexOf('@') >= 0) {
+      // What looks like a database name with an '@' is the tail of a password holding a raw '/'
+      // ("user:pa/ss@host/db"); parsing on would connect to the wrong host.
+      throw bad(dsn, "has '@' in its database name (percent-encode it as %40)");
     }
     String database = path.isEmpty() ? null : decode(dsn, "database", path);
 

@@ -25,6 +25,7 @@ public final class HttpStatsRecorder implements EventListener.Factory {
   private static final Logger log = LoggerFactory.getLogger(HttpStatsRecorder.class);
 
   private final LongAdder started = new LongAdder();
+  private final LongAdder attempts = new LongAdder();
   private final LongAdder succeeded = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final LongAdder retries = new LongAdder();
@@ -68,6 +69,7 @@ public final class HttpStatsRecorder implements EventListener.Factory {
     int idle = Math.min(open, pool.idleConnectionCount());
     return HttpPoolStats.of(
         requests,
+        attempts.sum(),
         successes,
         failures,
         retries.sum(),
@@ -113,6 +115,11 @@ public final class HttpStatsRecorder implements EventListener.Factory {
       } else {
         reused.increment();
       }
+    }
+
+    @Override
+    public void requestHeadersStart(Call call) {
+      attempts.increment(); // one per request written to a connection, re-sends included
     }
 
     @Override

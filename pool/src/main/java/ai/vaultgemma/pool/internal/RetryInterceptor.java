@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * IOException}s leave this method: a {@code RuntimeException} from an interceptor would be lost on
  * OkHttp's dispatcher threads for enqueued calls.
  *
+ * <p>This is the only stage that re-sends: the pool switches OkHttp's own retries off ({@code
+ * retryOnConnectionFailure(false)} and {@link FollowUpGuard}), and each response is passed through
+ * {@link FollowUpGuard#restore} first, so the policy reads the {@code Retry-After} the server sent.
+ *
  * <p>When the request carries a {@link RetryTrace} tag, the attempts, the time waited and whether
  * the policy gave up are written to it.
  */
@@ -74,14 +78,20 @@ public final class RetryInterceptor implements Interceptor {
       }
       Response response = null;
       IOException failure = null;
+      boolean stale = false;
       try {
-        response = chain.proceed(request);
+        response = FollowUpGuard.restore(chain.proceed(request));
+      } catch (StaleConnectionException e) {
+        failure = e.failure();
+        stale = true;
       } catch (IOException e) {
         failure = e;
       }
 
       boolean retryable =
-          response != null ? policy.isRetryable(response.code()) : policy.isRetryable(failure);
+          response != null
+              ? policy.isRetryable(response.code())
+              : (stale && policy.retryOnStaleConnection()) || policy.isRetryable(failure);
       if (!retryable || call.isCanceled()) {
         return outcome(response, failure);
       }

@@ -52,7 +52,19 @@ import tools.jackson.databind.JsonNode;
  * the caller's thread of any call (blocking calls included: a blocking call waits for its L2
  * lookup, it does not run it); every one ran on a shared-tier thread ({@value
  * SharedTier#THREAD_NAME_PREFIX}...) or on one of HikariCP's threads for the pool ({@value
- * DbPoolConfig#DEFAULT_POOL_NAME}{@code :connection-adder}, which opens the connections).
+ * DbPoolConfig#DEFAULT_POOL_NAME}{@code :connection-adder}, which opens the connections). pgjdbc
+ * runs each connection's set-up on a short-lived thread of its own while the requesting thread
+ * waits; that I/O is held against the waiting thread. OkHttp renames a dispatcher thread of ours to
+ * {@code OkHttp <url>} while it runs a call, so both names count as OkHttp's.
+ *
+ * <p>Our pools, each named: {@code vaultgemma-client-N} (the client's executor), {@code
+ * vaultgemma-http-N-N} (OkHttp's dispatcher), {@code vaultgemma-tier-<prefix>-read-N}, {@code
+ * -write}, {@code -log}, {@code -timer-N}, {@code -maintenance-N} (the shared tier) and HikariCP's
+ * {@code vaultgemma-db:housekeeper} and {@code :connection-adder}. The test checks that every
+ * thread started while it runs is one of these or a known test or library thread.
+ *
+ * <p>Building a client is not a call: with {@code failFast} (the default) HikariCP checks the
+ * database on the building thread, as {@link DbPoolConfig.Builder#failFast} documents.
  */
 class ThreadRuleTest {
 
@@ -68,6 +80,7 @@ class ThreadRuleTest {
   private final Set<String> callerThreads = Collections.synchronizedSet(new LinkedHashSet<>());
   private MockWebServer server;
   private String prefix;
+  private Set<Thread> threadsBefore = Set.of();
 
   @BeforeEach
   void start() throws Exception {
@@ -76,6 +89,7 @@ class ThreadRuleTest {
     server.start();
     prefix = "tr" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 40) + "_";
     RecordingSocketFactory.reset("set-up");
+    threadsBefore = Thread.getAllStackTraces().keySet();
   }
 
   @AfterEach
@@ -233,6 +247,11 @@ class ThreadRuleTest {
     return found;
   }
 
+  /** A thread name with its numbers folded to N, so one pool shows as one name. */
+  private static String fold(String name) {
+    return name.replaceAll("\\d+", "N");
+  }
+
   private static String summary(List<Io> recorded) {
     Map<String, Long> byPhaseAndThread = new LinkedHashMap<>();
     for (Io io : recorded) {
@@ -314,6 +333,32 @@ class ThreadRuleTest {
     List<String> builders = List.of("caller-build-a", "caller-build-b");
     callerThreads.removeAll(builders);
     assertThat(violations(recorded, builders)).as("while building clients\n%s", summary).isEmpty();
+
+    // Every thread started since the test began, by name with numbers folded: ours all carry
+    // "vaultgemma-"; the rest belong to the test (callers, MockWebServer) or to a library.
+    Set<String> started =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> !threadsBefore.contains(t))
+            .map(t -> fold(t.getName()))
+            .collect(Collectors.toCollection(java.util.TreeSet::new));
+    System.out.println("threads started: " + started);
+    assertThat(started)
+        .as("threads started by the clients")
+        .allMatch(
+            name ->
+                name.startsWith("vaultgemma-") // ours, below
+                    || name.startsWith("MockWebServer") // the test's server
+                    || name.startsWith("caller-") // the test's callers
+                    || name.startsWith("OkHttp TaskRunner") // OkHttp's housekeeping, no JDBC
+                    || name.startsWith("PostgreSQL-JDBC-SharedTimer"), // pgjdbc's query timeouts
+            "named vaultgemma-... or a known test or library thread")
+        // The tier's long-lived threads (readers come and go, as do the pools' idle threads:
+        // vaultgemma-client-N, vaultgemma-http-N-N, vaultgemma-db:connection-adder).
+        .contains(
+            fold(tier + "-write"),
+            fold(tier + "-log"),
+            fold(tier + "-timer-1"),
+            fold(tier + "-maintenance-1"));
   }
 
   @Test

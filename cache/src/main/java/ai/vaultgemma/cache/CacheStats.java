@@ -2,6 +2,7 @@ package ai.vaultgemma.cache;
 
 import static java.util.Objects.requireNonNull;
 
+import ai.vaultgemma.cache.internal.Checks;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import com.google.errorprone.annotations.Immutable;
 import java.util.Objects;
@@ -119,7 +120,7 @@ public final class CacheStats {
    * @return the number of lookups
    */
   public long requestCount() {
-    return saturatedAdd(hitCount, missCount);
+    return Checks.saturatedAdd(hitCount, missCount);
   }
 
   /**
@@ -167,7 +168,7 @@ public final class CacheStats {
    * @return the number of loader calls
    */
   public long loadCount() {
-    return saturatedAdd(loadSuccessCount, loadFailureCount);
+    return Checks.saturatedAdd(loadSuccessCount, loadFailureCount);
   }
 
   /**
@@ -211,7 +212,7 @@ public final class CacheStats {
    * @return the eviction count
    */
   public long evictionCount() {
-    return saturatedAdd(expiredCount, sizeEvictionCount);
+    return Checks.saturatedAdd(expiredCount, sizeEvictionCount);
   }
 
   /**
@@ -254,17 +255,20 @@ public final class CacheStats {
   public CacheStats plus(CacheStats other) {
     requireNonNull(other, "other");
     return builder(name)
-        .hitCount(saturatedAdd(hitCount, other.hitCount))
-        .missCount(saturatedAdd(missCount, other.missCount))
-        .loadSuccessCount(saturatedAdd(loadSuccessCount, other.loadSuccessCount))
-        .loadFailureCount(saturatedAdd(loadFailureCount, other.loadFailureCount))
-        .totalLoadTimeNanos(saturatedAdd(totalLoadTimeNanos, other.totalLoadTimeNanos))
-        .removalCount(RemovalCause.EXPLICIT, saturatedAdd(explicitCount, other.explicitCount))
-        .removalCount(RemovalCause.REPLACED, saturatedAdd(replacedCount, other.replacedCount))
-        .removalCount(RemovalCause.EXPIRED, saturatedAdd(expiredCount, other.expiredCount))
-        .removalCount(RemovalCause.SIZE, saturatedAdd(sizeEvictionCount, other.sizeEvictionCount))
-        .entries(saturatedAdd(entries, other.entries))
-        .totalSizeBytes(saturatedAdd(totalSizeBytes, other.totalSizeBytes))
+        .hitCount(Checks.saturatedAdd(hitCount, other.hitCount))
+        .missCount(Checks.saturatedAdd(missCount, other.missCount))
+        .loadSuccessCount(Checks.saturatedAdd(loadSuccessCount, other.loadSuccessCount))
+        .loadFailureCount(Checks.saturatedAdd(loadFailureCount, other.loadFailureCount))
+        .totalLoadTimeNanos(Checks.saturatedAdd(totalLoadTimeNanos, other.totalLoadTimeNanos))
+        .removalCount(
+            RemovalCause.EXPLICIT, Checks.saturatedAdd(explicitCount, other.explicitCount))
+        .removalCount(
+            RemovalCause.REPLACED, Checks.saturatedAdd(replacedCount, other.replacedCount))
+        .removalCount(RemovalCause.EXPIRED, Checks.saturatedAdd(expiredCount, other.expiredCount))
+        .removalCount(
+            RemovalCause.SIZE, Checks.saturatedAdd(sizeEvictionCount, other.sizeEvictionCount))
+        .entries(Checks.saturatedAdd(entries, other.entries))
+        .totalSizeBytes(Checks.saturatedAdd(totalSizeBytes, other.totalSizeBytes))
         .build();
   }
 
@@ -291,15 +295,6 @@ public final class CacheStats {
         .entries(entries)
         .totalSizeBytes(totalSizeBytes)
         .build();
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long sum = a + b;
-    // Overflow happened only if both operands have the same sign and the sum's sign differs.
-    if (((a ^ sum) & (b ^ sum)) < 0) {
-      return Long.MAX_VALUE;
-    }
-    return sum;
   }
 
   private static long floorSub(long a, long b) {

@@ -1,5 +1,6 @@
 package ai.vaultgemma.cache;
 
+import ai.vaultgemma.cache.internal.Checks;
 import com.google.errorprone.annotations.Immutable;
 import org.jspecify.annotations.Nullable;
 
@@ -86,7 +87,7 @@ public record SecondLevelStats(
    * @return the saturated sum
    */
   public long requestCount() {
-    return saturatedAdd(saturatedAdd(hitCount, missCount), errorCount);
+    return Checks.saturatedAdd(Checks.saturatedAdd(hitCount, missCount), errorCount);
   }
 
   /**
@@ -97,11 +98,6 @@ public record SecondLevelStats(
   public double hitRate() {
     long requests = requestCount();
     return requests == 0 ? 1.0 : (double) hitCount / requests;
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long sum = a + b;
-    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 
   private static void requireNonNegative(String name, long value) {

@@ -2,6 +2,7 @@ package ai.vaultgemma.core;
 
 import ai.vaultgemma.cache.CacheConfig;
 import ai.vaultgemma.cache.ResponseCache;
+import ai.vaultgemma.core.internal.BaseUrls;
 import ai.vaultgemma.core.internal.CallTracker;
 import ai.vaultgemma.core.internal.ChunkPublisher;
 import ai.vaultgemma.core.internal.ClientParts;
@@ -734,7 +735,7 @@ public final class InferenceClient implements AutoCloseable {
      * @throws NullPointerException if {@code baseUrl} is null
      */
     public Builder baseUrl(String baseUrl) {
-      OpenAiTransport.parseBaseUrl(baseUrl);
+      BaseUrls.parse(baseUrl);
       this.baseUrl = baseUrl.strip();
       return this;
     }
@@ -750,19 +751,7 @@ public final class InferenceClient implements AutoCloseable {
      * @throws NullPointerException if {@code apiKey} is null
      */
     public Builder apiKey(String apiKey) {
-      Objects.requireNonNull(apiKey, "apiKey");
-      if (apiKey.isBlank()) {
-        throw new IllegalArgumentException("apiKey must not be blank (value hidden)");
-      }
-      for (int i = 0; i < apiKey.length(); i++) {
-        char c = apiKey.charAt(i);
-        if (c < 0x21 || c > 0x7e) {
-          throw new IllegalArgumentException(
-              "apiKey must be printable ASCII without spaces; character "
-                  + i
-                  + " is not (value hidden)");
-        }
-      }
+      BaseUrls.checkApiKey(Objects.requireNonNull(apiKey, "apiKey"));
       this.apiKey = apiKey;
       return this;
     }

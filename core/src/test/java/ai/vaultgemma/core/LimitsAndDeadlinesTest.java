@@ -202,6 +202,58 @@ class LimitsAndDeadlinesTest {
   }
 
   @Test
+  void hundredConcurrentStreamsAreAllAtTheServerAtOnceWithDefaults() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    server.setDispatcher(heldUntil(release, InferenceClientPayloads.sse("x")));
+    try (InferenceClient client = client(server).build()) {
+      List<ChatStream> streams = new java.util.ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        streams.add(client.chatStream(request("distinct " + i), new Recorder()));
+      }
+      // Every request reached the server while none had been answered: nothing was queued.
+      await().atMost(Duration.ofSeconds(20)).until(() -> server.getRequestCount() == 100);
+      release.countDown();
+      for (ChatStream stream : streams) {
+        assertThat(stream.completion().get(20, TimeUnit.SECONDS).text()).isEqualTo("x");
+      }
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void aStreamIsRetriedBeforeItsFirstByteAndNeverAfter() throws Exception {
+    server.enqueue(InferenceClientPayloads.error(503, "{\"error\":{\"message\":\"busy\"}}"));
+    server.enqueue(InferenceClientPayloads.sse("second try"));
+    ai.vaultgemma.pool.RetryPolicy twice =
+        ai.vaultgemma.pool.RetryPolicy.builder()
+            .maxRetries(2)
+            .backoff(Duration.ofMillis(5), 1.0, Duration.ofMillis(5))
+            .build();
+    try (InferenceClient client =
+        client(server)
+            .httpPool(ai.vaultgemma.pool.HttpPoolConfig.builder().retryPolicy(twice).build())
+            .build()) {
+      Recorder before = new Recorder();
+      ChatStream retried = client.chatStream(request("before"), before, NO_CACHE);
+      assertThat(retried.completion().get(10, TimeUnit.SECONDS).text()).isEqualTo("second try");
+      assertThat(server.getRequestCount()).isEqualTo(2);
+
+      // Cut after the first chunk reached the caller: the failure is final, nothing is re-sent.
+      server.enqueue(
+          InferenceClientPayloads.sseBody(deltaChunk("first") + "data: {\"id\":\"s1\",\"choi"));
+      server.enqueue(InferenceClientPayloads.sse("must not be asked for"));
+      Recorder after = new Recorder();
+      client.chatStream(request("after"), after, NO_CACHE);
+      assertThat(after.failed.get(10, TimeUnit.SECONDS))
+          .isInstanceOf(InvalidResponseException.class);
+      assertThat(after.events).containsExactly("chunk", "error");
+      assertThat(server.getRequestCount()).isEqualTo(3);
+      assertThat(client.httpPool().stats().retryCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void limitAndDeadlineSettingsAreChecked() {
     assertThatThrownBy(() -> InferenceClient.builder().maxConcurrentCallsPerEndpoint(0))
         .isInstanceOf(IllegalArgumentException.class)

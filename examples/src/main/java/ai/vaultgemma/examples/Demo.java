@@ -20,6 +20,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +53,7 @@ public final class Demo {
    *     examples/target/demo} or {@code target/demo})
    * @throws IOException if the log file cannot be written
    */
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws IOException, InterruptedException {
     Path dir = args.length > 0 ? Paths.get(args[0]) : defaultDir();
     Files.createDirectories(dir);
     Path logFile = dir.resolve("vaultgemma-demo.log.jsonl").toAbsolutePath();
@@ -97,6 +98,9 @@ public final class Demo {
       runCoalescing(client, model);
       runStream(client, model);
       runEmbeddings(client, simulator == null ? model : "simulated-embedding", simulator);
+      // The first instance's answers reach the store through the tier's write queue, off the
+      // caller's thread; wait for them (bounded) so the second instance finds them.
+      client.sharedTier().orElseThrow().flush(Duration.ofSeconds(5));
       try (InferenceClient second = client(url, dsn, scope, "demo-b")) {
         long start = System.nanoTime();
         second.chat(question(model, "What does VaultGemma do?"));

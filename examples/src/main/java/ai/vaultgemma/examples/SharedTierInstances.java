@@ -5,6 +5,7 @@ import ai.vaultgemma.core.ChatRequest;
 import ai.vaultgemma.core.InferenceClient;
 import ai.vaultgemma.core.tier.SharedTierConfig;
 import ai.vaultgemma.pool.DbPoolConfig;
+import java.time.Duration;
 
 /**
  * Two instances sharing the PostgreSQL tier: instance A asks, instance B (its own in-memory cache,
@@ -19,7 +20,7 @@ public final class SharedTierInstances {
    *
    * @param args the inference base URL and a PostgreSQL (or H2) DSN
    */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
     String baseUrl = args.length > 0 ? args[0] : InferenceClient.DEFAULT_BASE_URL;
     String dsn = args.length > 1 ? args[1] : System.getenv("POSTGRES_DSN");
     if (dsn == null) {
@@ -33,6 +34,9 @@ public final class SharedTierInstances {
     try (InferenceClient a = instance(baseUrl, dsn, "instance-a");
         InferenceClient b = instance(baseUrl, dsn, "instance-b")) {
       a.chat(request);
+      // A's answer reaches the database through the tier's write queue, off A's caller thread; in
+      // a real deployment B asks moments later. Here we wait for the write (bounded) first.
+      a.sharedTier().orElseThrow().flush(Duration.ofSeconds(5));
       b.chat(request);
       System.out.println("A: server calls " + a.health().client().backendCalls());
       System.out.println(

@@ -118,7 +118,7 @@ class ExamplesTest {
   }
 
   @Test
-  void sharedTierInstances_secondInstanceHitsTheSharedTier() {
+  void sharedTierInstances_secondInstanceHitsTheSharedTier() throws InterruptedException {
     SharedTierInstances.main(new String[] {backend.baseUrl(), postgres.jdbcUrl()});
 
     assertThat(printed()).contains("A: server calls 1");

@@ -85,7 +85,7 @@ public class ClientSharedTierBenchmark {
 
   /** Starts the backend and both clients, and puts the answer {@code l2Hit} reads in L2. */
   @Setup(Level.Trial)
-  public void setUp() throws IOException {
+  public void setUp() throws IOException, InterruptedException {
     backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     backendThreads = Executors.newFixedThreadPool(2);
     backend.setExecutor(backendThreads);
@@ -116,8 +116,10 @@ public class ClientSharedTierBenchmark {
             .build();
     withoutTier = InferenceClient.builder().baseUrl(baseUrl).build();
     withTier.chat(REQUEST);
+    withTier.sharedTier().orElseThrow().flush(Duration.ofSeconds(10)); // L2 writes are queued
     withTier.inferenceCache().invalidateAll();
     withTier.chat(REQUEST);
+    withoutTier.chat(REQUEST);
     if (withTier.health().client().l2Hits() != 1) {
       throw new IllegalStateException("setup: no L2 hit: " + withTier.health());
     }
@@ -160,9 +162,15 @@ public class ClientSharedTierBenchmark {
             .build());
   }
 
-  /** For scale: the in-memory hit. */
+  /** For scale: the in-memory hit, no shared tier. */
   @Benchmark
   public ChatResponse l1Hit() {
     return withoutTier.chat(REQUEST);
+  }
+
+  /** The in-memory hit with the shared tier on: an audit row is queued for every hit. */
+  @Benchmark
+  public ChatResponse l1HitWithSharedTier() {
+    return withTier.chat(REQUEST);
   }
 }

@@ -29,4 +29,18 @@ public final class Checks {
     }
     return ttl;
   }
+
+  /**
+   * Adds two counts, stopping at {@link Long#MAX_VALUE} instead of wrapping around: statistics that
+   * run long enough saturate rather than turn negative.
+   *
+   * @param a a count
+   * @param b another count
+   * @return their sum, or {@code Long.MAX_VALUE} on overflow
+   */
+  public static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    // Overflow happened only if both operands have the same sign and the sum's sign differs.
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+  }
 }

@@ -41,11 +41,6 @@ public final class CallTracker {
     }
   }
 
-  /** Returns the number of calls in flight. */
-  public synchronized int inFlight() {
-    return inFlight;
-  }
-
   /** Returns true once {@link #closeAndAwait} has been called. */
   public synchronized boolean isClosed() {
     return closed;

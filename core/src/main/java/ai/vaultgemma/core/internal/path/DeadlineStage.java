@@ -1,6 +1,5 @@
 package ai.vaultgemma.core.internal.path;
 
-import ai.vaultgemma.core.ChatChunk;
 import ai.vaultgemma.core.InferenceException;
 import ai.vaultgemma.core.InferenceTimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,13 +48,12 @@ public final class DeadlineStage implements Stage {
   }
 
   /** Forwards the outcome and disarms the timer. */
-  private static final class Watch implements Receiver {
+  private static final class Watch extends ForwardingReceiver {
     final AtomicBoolean ended = new AtomicBoolean();
-    private final Receiver downstream;
     private volatile @Nullable ScheduledFuture<?> task;
 
     Watch(Receiver downstream) {
-      this.downstream = downstream;
+      super(downstream);
     }
 
     void arm(ScheduledFuture<?> scheduled) {
@@ -71,11 +69,6 @@ public final class DeadlineStage implements Stage {
       if (t != null) {
         t.cancel(false);
       }
-    }
-
-    @Override
-    public void onChunk(ChatChunk chunk) {
-      downstream.onChunk(chunk);
     }
 
     @Override

@@ -56,7 +56,7 @@ public final class Exchange {
   private volatile @Nullable String responseModel;
   private volatile boolean live;
   private volatile boolean cancelled;
-  private final List<Runnable> onCancel = new ArrayList<>(2);
+  private @Nullable List<Runnable> onCancel; // made when a stage first needs it; guarded by this
   private final Duration timeout;
   private final long deadlineNanos;
   private volatile @Nullable BooleanSupplier cancelGate;
@@ -271,8 +271,11 @@ public final class Exchange {
    * @param hook the action
    */
   public void onCancel(Runnable hook) {
-    synchronized (onCancel) {
+    synchronized (this) {
       if (!cancelled) {
+        if (onCancel == null) {
+          onCancel = new ArrayList<>(2);
+        }
         onCancel.add(hook);
         return;
       }
@@ -293,12 +296,12 @@ public final class Exchange {
   /** Cancels the call: no further chunk or outcome reaches the caller. Idempotent. */
   public void cancel() {
     List<Runnable> hooks;
-    synchronized (onCancel) {
+    synchronized (this) {
       if (cancelled) {
         return;
       }
       cancelled = true;
-      hooks = List.copyOf(onCancel);
+      hooks = onCancel == null ? List.of() : List.copyOf(onCancel);
     }
     BooleanSupplier gate = cancelGate;
     if (gate == null || gate.getAsBoolean()) {

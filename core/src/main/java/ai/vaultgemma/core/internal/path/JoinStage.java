@@ -37,11 +37,6 @@ public final class JoinStage implements Stage {
     this.counters = counters;
   }
 
-  /** Returns the number of flights in progress (for tests and health). */
-  public int inFlight() {
-    return flights.size();
-  }
-
   @Override
   public void run(Exchange exchange, Receiver receiver, Chain next) {
     if (exchange.options().skipCacheRead()) {

@@ -1,6 +1,5 @@
 package ai.vaultgemma.core.internal.path;
 
-import ai.vaultgemma.core.ChatChunk;
 import ai.vaultgemma.core.InferenceException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,12 +61,11 @@ public final class LimitStage implements Stage {
   }
 
   /** Gives the slot back exactly once: at the end of the call, or when it is cancelled. */
-  private final class Releasing implements Receiver {
-    private final Receiver downstream;
+  private final class Releasing extends ForwardingReceiver {
     private final AtomicBoolean released = new AtomicBoolean();
 
     Releasing(Receiver downstream, Exchange exchange) {
-      this.downstream = downstream;
+      super(downstream);
       exchange.onCancel(this::release);
     }
 
@@ -75,11 +73,6 @@ public final class LimitStage implements Stage {
       if (released.compareAndSet(false, true)) {
         limiter.release();
       }
-    }
-
-    @Override
-    public void onChunk(ChatChunk chunk) {
-      downstream.onChunk(chunk);
     }
 
     @Override

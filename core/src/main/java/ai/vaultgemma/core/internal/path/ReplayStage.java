@@ -2,7 +2,6 @@ package ai.vaultgemma.core.internal.path;
 
 import ai.vaultgemma.core.ChatChunk;
 import ai.vaultgemma.core.ChatResponse;
-import ai.vaultgemma.core.InferenceException;
 import ai.vaultgemma.core.internal.Replay;
 import ai.vaultgemma.logging.TraceScope;
 import java.util.Objects;
@@ -24,12 +23,7 @@ public final class ReplayStage implements Stage {
     }
     next.proceed(
         exchange,
-        new Receiver() {
-          @Override
-          public void onChunk(ChatChunk chunk) {
-            receiver.onChunk(chunk);
-          }
-
+        new ForwardingReceiver(receiver) {
           @Override
           public void onDone(Exchange done) {
             if (done.isLive()) {
@@ -53,11 +47,6 @@ public final class ReplayStage implements Stage {
                         receiver.onFailure(Failures.of(e));
                       }
                     });
-          }
-
-          @Override
-          public void onFailure(InferenceException error) {
-            receiver.onFailure(error);
           }
         });
   }

@@ -1,7 +1,5 @@
 package ai.vaultgemma.core.internal.path;
 
-import ai.vaultgemma.core.ChatChunk;
-import ai.vaultgemma.core.InferenceException;
 import ai.vaultgemma.core.tier.CacheLevel;
 import ai.vaultgemma.logging.StructuredLogger;
 
@@ -35,21 +33,11 @@ public final class StoreStage implements Stage {
     }
     next.proceed(
         exchange,
-        new Receiver() {
-          @Override
-          public void onChunk(ChatChunk chunk) {
-            receiver.onChunk(chunk);
-          }
-
+        new ForwardingReceiver(receiver) {
           @Override
           public void onDone(Exchange done) {
             store(done);
-            receiver.onDone(done);
-          }
-
-          @Override
-          public void onFailure(InferenceException error) {
-            receiver.onFailure(error);
+            downstream.onDone(done);
           }
         });
   }

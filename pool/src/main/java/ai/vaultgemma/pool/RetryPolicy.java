@@ -3,6 +3,7 @@ package ai.vaultgemma.pool;
 import static java.util.Objects.requireNonNull;
 
 import ai.vaultgemma.pool.internal.Checks;
+import ai.vaultgemma.pool.internal.RetryAfter;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import com.google.errorprone.annotations.Immutable;
 import java.io.IOException;
@@ -11,11 +12,15 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When and how long the {@link HttpPool} waits before it tries a call again.
@@ -250,6 +255,24 @@ public final class RetryPolicy {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Reads the wait a server asks for, the way this policy reads it before a retry: {@code
+   * retry-after-ms} (milliseconds, a non-negative decimal) wins; otherwise {@code Retry-After} as
+   * delta-seconds (a fraction such as {@code 1.5} is honoured, as servers send it) or an HTTP-date.
+   * Anything else asks for no wait. Very large values saturate.
+   *
+   * @param retryAfterMs the {@code retry-after-ms} header, or null when absent
+   * @param retryAfter the {@code Retry-After} header, or null when absent
+   * @param now the current time, for an HTTP-date
+   * @return the wait (zero for a date in the past), or empty when the headers ask for none
+   * @throws NullPointerException if {@code now} is null
+   */
+  public static Optional<Duration> serverWait(
+      @Nullable String retryAfterMs, @Nullable String retryAfter, Instant now) {
+    Objects.requireNonNull(now, "now");
+    return Optional.ofNullable(RetryAfter.duration(retryAfterMs, retryAfter, now));
   }
 
   /**

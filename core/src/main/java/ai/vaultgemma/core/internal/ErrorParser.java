@@ -3,7 +3,7 @@ package ai.vaultgemma.core.internal;
 import ai.vaultgemma.core.InferenceHttpException;
 import ai.vaultgemma.core.RateLimitedException;
 import ai.vaultgemma.core.StreamErrorException;
-import ai.vaultgemma.pool.internal.RetryAfter;
+import ai.vaultgemma.pool.RetryPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -334,6 +334,6 @@ public final class ErrorParser {
    */
   public static @Nullable Duration retryAfter(
       @Nullable String retryAfterMs, @Nullable String retryAfter, Instant now) {
-    return RetryAfter.duration(retryAfterMs, retryAfter, now);
+    return RetryPolicy.serverWait(retryAfterMs, retryAfter, now).orElse(null);
   }
 }

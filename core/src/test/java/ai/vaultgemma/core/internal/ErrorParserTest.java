@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.vaultgemma.core.InferenceHttpException;
 import ai.vaultgemma.core.RateLimitedException;
-import ai.vaultgemma.pool.internal.RetryAfter;
+import ai.vaultgemma.pool.RetryPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -164,13 +164,12 @@ class ErrorParserTest {
 
   @Test
   void retryAfterFollowsThePoolsOneRule() {
-    // The same values the pool's retry stage reads, read the same way (RetryAfter in pool).
+    // The same values the pool's retry stage reads, read the same way (RetryPolicy.serverWait).
     String[] values = {"3", "1.5", "0", "1e3", "+1", "NaN", "Infinity", "0x10", "1.", "soon"};
     for (String value : values) {
-      long nanos = RetryAfter.nanos(null, value, NOW);
       assertThat(ErrorParser.retryAfter(null, value, NOW))
           .as(value)
-          .isEqualTo(nanos < 0 ? null : Duration.ofNanos(nanos));
+          .isEqualTo(RetryPolicy.serverWait(null, value, NOW).orElse(null));
     }
     assertThat(ErrorParser.retryAfter(null, "1.5", NOW)).isEqualTo(Duration.ofMillis(1500));
     assertThat(ErrorParser.retryAfter(null, "1e3", NOW)).as("no exponents").isNull();

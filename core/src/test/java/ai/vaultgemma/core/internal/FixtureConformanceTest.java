@@ -97,7 +97,7 @@ class FixtureConformanceTest {
    * and is never taken for a finished answer.
    */
   static final Map<String, String> STREAM_BROKEN =
-      Map.of("cerebras/chat-completion-stream.sse", "unreadable event stream");
+      Map.of("cerebras/chat-completion-stream.sse", "stream ended in the middle of a line");
 
   private static final Pattern STATUS_IN_NAME = Pattern.compile("error-(\\d{3})");
   private static final Set<String> SERVED_HEADERS =

@@ -31,7 +31,7 @@ public final class DeadlineStage implements Stage {
   public void run(Exchange exchange, Receiver receiver, Chain next) {
     Watch watch = new Watch(receiver);
     next.proceed(exchange, watch);
-    if (!watch.ended.get()) {
+    if (!watch.ended.get() && !exchange.isSent()) {
       long left = exchange.nanosLeft();
       watch.arm(
           timer.schedule(

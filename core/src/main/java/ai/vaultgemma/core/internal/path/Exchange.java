@@ -56,6 +56,7 @@ public final class Exchange {
   private volatile @Nullable String responseModel;
   private volatile boolean live;
   private volatile boolean cancelled;
+  private volatile boolean sent;
   private @Nullable List<Runnable> onCancel; // made when a stage first needs it; guarded by this
   private final Duration timeout;
   private final long deadlineNanos;
@@ -257,6 +258,19 @@ public final class Exchange {
   /** Marks the answer as delivered live, chunk by chunk. */
   public void markLive() {
     this.live = true;
+  }
+
+  /**
+   * Marks the call as handed to the HTTP client, which from now on enforces the deadline itself
+   * (OkHttp's call timeout covers retries, backoff and the whole body or stream).
+   */
+  public void markSent() {
+    this.sent = true;
+  }
+
+  /** True once the call was handed to the HTTP client. */
+  public boolean isSent() {
+    return sent;
   }
 
   /** True once the caller cancelled the call. */

@@ -40,6 +40,7 @@ public final class TransportStage implements Stage {
   @Override
   public void run(Exchange exchange, Receiver receiver, Chain next) {
     counters.serverCalls.increment();
+    exchange.markSent();
     Map<String, String> headers = Map.of("traceparent", exchange.trace().traceparent());
     if (exchange.operation() == Exchange.Operation.EMBEDDINGS) {
       embed(exchange, receiver, headers);

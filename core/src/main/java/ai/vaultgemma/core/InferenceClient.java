@@ -164,6 +164,7 @@ public final class InferenceClient implements AutoCloseable {
   private final int maxConcurrentCalls;
   private final int maxConcurrentCallsPerEndpoint;
   private final int maxWaitingCalls;
+  private final List<InferenceListener.Factory> listeners;
 
   private InferenceClient(Builder b, ClientParts parts, boolean ownsParts) {
     this.parts = parts;
@@ -174,6 +175,7 @@ public final class InferenceClient implements AutoCloseable {
     this.logger = b.logger;
     this.shutdownTimeout = b.shutdownTimeout;
     this.clock = b.clock;
+    this.listeners = List.copyOf(b.listeners);
     OpenAiTransport transport =
         new OpenAiTransport(
             parts.http().okHttpClient(), parts.http().streamingClient(), baseUrl, apiKey, clock);
@@ -206,7 +208,8 @@ public final class InferenceClient implements AutoCloseable {
             parts.timer(),
             limiter,
             callTimeout != null ? callTimeout : parts.http().config().callTimeout(),
-            streamTimeout);
+            streamTimeout,
+            InferenceListener.compose(listeners));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -283,6 +286,7 @@ public final class InferenceClient implements AutoCloseable {
     b.maxConcurrentCalls = maxConcurrentCalls;
     b.maxConcurrentCallsPerEndpoint = maxConcurrentCallsPerEndpoint;
     b.maxWaitingCalls = maxWaitingCalls;
+    b.listeners.addAll(listeners);
     b.shared = parts;
     return b;
   }
@@ -722,8 +726,33 @@ public final class InferenceClient implements AutoCloseable {
     private @Nullable DbPoolConfig dbPool;
     private @Nullable SharedTierConfig sharedTier;
     private @Nullable ClientParts shared;
+    private final List<InferenceListener.Factory> listeners = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Adds a listener that hears every call of the client (see {@link InferenceListener} for its
+     * events and rules). Listeners hear each event in the order they were added.
+     *
+     * @param listener the listener, shared by all calls; thread-safe
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder addListener(InferenceListener listener) {
+      return addListenerFactory(InferenceListener.factory(listener));
+    }
+
+    /**
+     * Adds a factory that makes a listener for each call, for listeners that keep state per call.
+     *
+     * @param factory called on the caller's thread as each call starts
+     * @return this builder
+     * @throws NullPointerException if {@code factory} is null
+     */
+    public Builder addListenerFactory(InferenceListener.Factory factory) {
+      listeners.add(Objects.requireNonNull(factory, "factory"));
+      return this;
+    }
 
     /**
      * Sets the server's base URL, the part before {@code /chat/completions}, such as {@code

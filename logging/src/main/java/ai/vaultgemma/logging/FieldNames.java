@@ -35,6 +35,9 @@ public final class FieldNames {
   /** Wall time in milliseconds, number. */
   public static final String LATENCY_MS = "latency_ms";
 
+  /** The attempt's number of an {@code http_request} event, 1 for the first, number. */
+  public static final String ATTEMPT = "attempt";
+
   /** Model name, string. */
   public static final String MODEL = "model";
 

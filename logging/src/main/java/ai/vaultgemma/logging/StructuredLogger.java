@@ -134,6 +134,15 @@ public final class StructuredLogger {
     return logger.isInfoEnabled();
   }
 
+  /**
+   * Returns whether WARN is on.
+   *
+   * @return true when WARN events are written
+   */
+  public boolean isWarnEnabled() {
+    return logger.isWarnEnabled();
+  }
+
   // ----------------------------------------------------------------------------------- generic
 
   /**
@@ -302,16 +311,41 @@ public final class StructuredLogger {
    * @param latencyMs the wall time in milliseconds
    */
   public void httpRequest(String method, String path, int status, long latencyMs) {
-    if (!logger.isInfoEnabled()) {
+    httpRequest(method, path, status, latencyMs, 0, null);
+  }
+
+  /**
+   * Writes an {@code http_request} event for one attempt of a request: at INFO when it got a
+   * response, at WARN when it failed without one. Fields as {@link #httpRequest(String, String,
+   * int, long)}, plus {@code attempt} (when positive) and {@code error} (when it failed).
+   *
+   * @param method the HTTP method
+   * @param path the request path, with or without query
+   * @param status the response status code, or 0 when the attempt failed without a response
+   * @param latencyMs the attempt's wall time in milliseconds
+   * @param attempt the attempt's number, 1 for the first; 0 leaves the field out
+   * @param error the failure's short name when the attempt failed without a response, else null
+   */
+  public void httpRequest(
+      String method, String path, int status, long latencyMs, int attempt, @Nullable String error) {
+    boolean failed = error != null;
+    if (failed ? !logger.isWarnEnabled() : !logger.isInfoEnabled()) {
       return;
     }
-    boundary(logger.atInfo())
-        .addKeyValue(FieldNames.EVENT, FieldNames.HTTP_REQUEST)
-        .addKeyValue(FieldNames.METHOD, method)
-        .addKeyValue(FieldNames.PATH, policy.redactPath(path))
-        .addKeyValue(FieldNames.STATUS, status)
-        .addKeyValue(FieldNames.LATENCY_MS, latencyMs)
-        .log(FieldNames.HTTP_REQUEST);
+    LoggingEventBuilder b =
+        boundary(failed ? logger.atWarn() : logger.atInfo())
+            .addKeyValue(FieldNames.EVENT, FieldNames.HTTP_REQUEST)
+            .addKeyValue(FieldNames.METHOD, method)
+            .addKeyValue(FieldNames.PATH, policy.redactPath(path))
+            .addKeyValue(FieldNames.STATUS, status)
+            .addKeyValue(FieldNames.LATENCY_MS, latencyMs);
+    if (attempt > 0) {
+      b = b.addKeyValue(FieldNames.ATTEMPT, attempt);
+    }
+    if (failed) {
+      b = b.addKeyValue(FieldNames.ERROR, error);
+    }
+    b.log(FieldNames.HTTP_REQUEST);
   }
 
   /**

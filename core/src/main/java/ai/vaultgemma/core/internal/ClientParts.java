@@ -8,7 +8,6 @@ import ai.vaultgemma.core.tier.SharedTierConfig;
 import ai.vaultgemma.logging.StructuredLogger;
 import ai.vaultgemma.pool.DbPool;
 import ai.vaultgemma.pool.DbPoolConfig;
-import ai.vaultgemma.pool.HttpEventListener;
 import ai.vaultgemma.pool.HttpPool;
 import ai.vaultgemma.pool.HttpPoolConfig;
 import java.util.ArrayList;
@@ -94,9 +93,7 @@ public final class ClientParts {
       if (shared != null && httpPool == null) {
         http = shared.http;
       } else {
-        http =
-            HttpPool.create(
-                httpPool == null ? HttpPoolConfig.defaults() : httpPool, httpEvents(logger));
+        http = HttpPool.create(httpPool == null ? HttpPoolConfig.defaults() : httpPool);
         started.add(http);
       }
       DbPool db;
@@ -186,18 +183,6 @@ public final class ClientParts {
             });
     timer.setRemoveOnCancelPolicy(true);
     return timer;
-  }
-
-  /** One {@code http_request} debug event per request, through the logger's own method. */
-  private static HttpEventListener httpEvents(StructuredLogger logger) {
-    return new HttpEventListener() {
-      @Override
-      public void callEnd(String method, String redactedUrl, int status, long latencyNanos) {
-        if (logger.isDebugEnabled()) {
-          logger.httpRequest(method, redactedUrl, status, latencyNanos / 1_000_000);
-        }
-      }
-    };
   }
 
   /** Closing order: tier (flushes its log), DB pool, HTTP pool, caches. */

@@ -12,6 +12,7 @@ import ai.vaultgemma.core.InferenceTimeoutException;
 import ai.vaultgemma.core.InvalidResponseException;
 import ai.vaultgemma.core.Model;
 import ai.vaultgemma.core.ModelList;
+import ai.vaultgemma.pool.HttpAttemptListener;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
@@ -152,17 +153,57 @@ public final class OpenAiTransport {
   }
 
   /**
+   * Returns the server's host, as tracing conventions name it ({@code server.address}).
+   *
+   * @return the host
+   */
+  public String host() {
+    return baseUrl.host();
+  }
+
+  /**
+   * Returns the server's port.
+   *
+   * @return the port
+   */
+  public int port() {
+    return baseUrl.port();
+  }
+
+  /**
+   * Returns the path of the chat endpoint.
+   *
+   * @return such as {@code /v1/chat/completions}
+   */
+  public String chatPath() {
+    return chatUrl.encodedPath();
+  }
+
+  /**
+   * Returns the path of the embeddings endpoint.
+   *
+   * @return such as {@code /v1/embeddings}
+   */
+  public String embeddingsPath() {
+    return embeddingsUrl.encodedPath();
+  }
+
+  /**
    * Sends a blocking chat completion with extra headers for this call.
    *
    * @param request the request
    * @param headers headers for this call only
+   * @param attempts hears each HTTP attempt, or null
    * @param timeoutNanos the call's deadline from now, or 0 for the client's call timeout
    * @return the answer
-   * @throws InferenceException as {@link #chat(ChatRequest, Map, long)}
+   * @throws InferenceException as {@link #chat(ChatRequest, Map, HttpAttemptListener, long)}
    */
   public Wire<ChatResponse> chat(
-      ChatRequest request, Map<String, String> headers, long timeoutNanos) {
-    Request http = post(chatUrl, request.withStream(null), headers, "application/json");
+      ChatRequest request,
+      Map<String, String> headers,
+      @Nullable HttpAttemptListener attempts,
+      long timeoutNanos) {
+    Request http = post(chatUrl, request.withStream(null), headers, attempts, "application/json");
     try (Response response = call(client, http, timeoutNanos).execute()) {
       return readWire(response, http, ChatResponse.class, "choices");
     } catch (IOException e) {
@@ -175,12 +216,16 @@ public final class OpenAiTransport {
    *
    * @param request the request
    * @param headers headers for this call only
+   * @param attempts hears each HTTP attempt, or null
    * @param timeoutNanos the call's deadline from now, or 0 for the client's call timeout
    * @return the future answer
    */
   public CompletableFuture<Wire<ChatResponse>> chatAsync(
-      ChatRequest request, Map<String, String> headers, long timeoutNanos) {
-    Request http = post(chatUrl, request.withStream(null), headers, "application/json");
+      ChatRequest request,
+      Map<String, String> headers,
+      @Nullable HttpAttemptListener attempts,
+      long timeoutNanos) {
+    Request http = post(chatUrl, request.withStream(null), headers, attempts, "application/json");
     Call call = call(client, http, timeoutNanos);
     CompletableFuture<Wire<ChatResponse>> future = new CompletableFuture<>();
     var unused =
@@ -217,6 +262,7 @@ public final class OpenAiTransport {
    * @param request the request
    * @param listener receives the stream
    * @param headers headers for this call only
+   * @param attempts hears each HTTP attempt, or null
    * @param timeoutNanos the call's deadline from now, or 0 for the client's call timeout
    * @return a handle to cancel the stream or wait for its end
    */
@@ -224,9 +270,10 @@ public final class OpenAiTransport {
       ChatRequest request,
       ChatStreamListener listener,
       Map<String, String> headers,
+      @Nullable HttpAttemptListener attempts,
       long timeoutNanos) {
     Objects.requireNonNull(listener, "listener");
-    Request http = post(chatUrl, request.withStream(true), headers, "text/event-stream");
+    Request http = post(chatUrl, request.withStream(true), headers, attempts, "text/event-stream");
     Call call = call(streamingClient, http, timeoutNanos);
     SseStream stream = new SseStream(call, http, listener);
     call.enqueue(stream);
@@ -238,13 +285,17 @@ public final class OpenAiTransport {
    *
    * @param request the request
    * @param headers headers for this call only
+   * @param attempts hears each HTTP attempt, or null
    * @param timeoutNanos the call's deadline from now, or 0 for the client's call timeout
    * @return the answer
-   * @throws InferenceException as {@link #chat(ChatRequest, Map, long)}
+   * @throws InferenceException as {@link #chat(ChatRequest, Map, HttpAttemptListener, long)}
    */
   public EmbeddingResponse embed(
-      EmbeddingRequest request, Map<String, String> headers, long timeoutNanos) {
-    Request http = post(embeddingsUrl, request, headers, "application/json");
+      EmbeddingRequest request,
+      Map<String, String> headers,
+      @Nullable HttpAttemptListener attempts,
+      long timeoutNanos) {
+    Request http = post(embeddingsUrl, request, headers, attempts, "application/json");
     try (Response response = call(client, http, timeoutNanos).execute()) {
       return read(response, http, EmbeddingResponse.class, "data");
     } catch (IOException e) {
@@ -257,7 +308,7 @@ public final class OpenAiTransport {
    *
    * @param headers headers for this call only
    * @return the models
-   * @throws InferenceException as {@link #chat(ChatRequest, Map, long)}
+   * @throws InferenceException as {@link #chat(ChatRequest, Map, HttpAttemptListener, long)}
    */
   public ModelList models(Map<String, String> headers) {
     Request http = builder(modelsUrl, headers, "application/json").get().build();
@@ -273,7 +324,8 @@ public final class OpenAiTransport {
    *
    * @param id the model id
    * @return the model
-   * @throws InferenceException as {@link #chat(ChatRequest, Map, long)}; a 404 for an unknown model
+   * @throws InferenceException as {@link #chat(ChatRequest, Map, HttpAttemptListener, long)}; a 404
+   *     for an unknown model
    * @throws NullPointerException if {@code id} is null
    */
   public Model model(String id) {
@@ -299,9 +351,18 @@ public final class OpenAiTransport {
     return call;
   }
 
-  private Request post(HttpUrl url, Object body, Map<String, String> headers, String accept) {
+  private Request post(
+      HttpUrl url,
+      Object body,
+      Map<String, String> headers,
+      @Nullable HttpAttemptListener attempts,
+      String accept) {
     byte[] json = Json.MAPPER.writeValueAsBytes(body);
-    return builder(url, headers, accept).post(RequestBody.create(json, JSON)).build();
+    Request.Builder b = builder(url, headers, accept).post(RequestBody.create(json, JSON));
+    if (attempts != null) {
+      b.tag(HttpAttemptListener.class, attempts);
+    }
+    return b.build();
   }
 
   private Request.Builder builder(HttpUrl url, Map<String, String> headers, String accept) {

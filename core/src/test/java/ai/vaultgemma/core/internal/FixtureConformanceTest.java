@@ -193,7 +193,7 @@ class FixtureConformanceTest {
       assertKeysKept(tree(body), Json.MAPPER.valueToTree(model), "$");
     } else if (base.contains("chat-completion")) {
       serve(recorded, body);
-      ChatResponse response = transport.chat(request(), Map.of(), 0).value();
+      ChatResponse response = transport.chat(request(), Map.of(), null, 0).value();
       JsonNode tree = tree(body);
       assertThat(response.choices()).hasSize(tree.get("choices").size());
       for (int i = 0; i < response.choices().size(); i++) {
@@ -218,11 +218,11 @@ class FixtureConformanceTest {
     serve(recorded, body);
     Throwable thrown;
     if (name.contains("embeddings")) {
-      thrown = catchIt(() -> transport.embed(EmbeddingRequest.of("m", "x"), Map.of(), 0));
+      thrown = catchIt(() -> transport.embed(EmbeddingRequest.of("m", "x"), Map.of(), null, 0));
     } else if (name.equals("openai/error-404-model-not-found.json")) {
       thrown = catchIt(() -> transport.model("fake_id"));
     } else {
-      thrown = catchIt(() -> transport.chat(request(), Map.of(), 0).value());
+      thrown = catchIt(() -> transport.chat(request(), Map.of(), null, 0).value());
     }
     assertThat(thrown).isInstanceOf(InferenceHttpException.class);
     InferenceHttpException e = (InferenceHttpException) thrown;
@@ -282,7 +282,7 @@ class FixtureConformanceTest {
 
   private void checkEmbeddings(OpenAiTransport transport, String body, Recorded recorded) {
     serve(recorded, body);
-    EmbeddingResponse response = transport.embed(EmbeddingRequest.of("m", "x"), Map.of(), 0);
+    EmbeddingResponse response = transport.embed(EmbeddingRequest.of("m", "x"), Map.of(), null, 0);
     JsonNode data = tree(body).get("data");
     assertThat(response.data()).hasSize(data.size());
     for (int i = 0; i < data.size(); i++) {
@@ -419,6 +419,7 @@ class FixtureConformanceTest {
               }
             },
             Map.of(),
+            null,
             0);
     try {
       result.response = call.completion().get(10, TimeUnit.SECONDS);

@@ -106,7 +106,11 @@ class OpenAiTransportTest {
     server.enqueue(json(200, COMPLETION));
     ChatResponse response =
         transport()
-            .chat(request(), Map.of("x-call", "1", "traceparent", HEADERS.get("traceparent")), 0)
+            .chat(
+                request(),
+                Map.of("x-call", "1", "traceparent", HEADERS.get("traceparent")),
+                null,
+                0)
             .value();
     assertThat(response.text()).isEqualTo("Hi");
     RecordedRequest recorded = server.takeRequest();
@@ -126,7 +130,7 @@ class OpenAiTransportTest {
   void noApiKeyMeansNoAuthorizationHeader() throws Exception {
     server.enqueue(json(200, COMPLETION));
     OpenAiTransport.create(client, server.url("/v1/").toString(), null)
-        .chat(request(), HEADERS, 0)
+        .chat(request(), HEADERS, null, 0)
         .value();
     assertThat(server.takeRequest().getHeaders().get("Authorization")).isNull();
   }
@@ -138,13 +142,13 @@ class OpenAiTransportTest {
         json(404, "{\"error\":{\"message\":\"no such model\",\"code\":\"model_not_found\"}}"));
     assertThat(
             transport()
-                .chatAsync(request(), HEADERS, 0)
+                .chatAsync(request(), HEADERS, null, 0)
                 .thenApply(OpenAiTransport.Wire::value)
                 .get(5, TimeUnit.SECONDS)
                 .text())
         .isEqualTo("Hi");
     CompletableFuture<ChatResponse> failed =
-        transport().chatAsync(request(), HEADERS, 0).thenApply(OpenAiTransport.Wire::value);
+        transport().chatAsync(request(), HEADERS, null, 0).thenApply(OpenAiTransport.Wire::value);
     assertThatThrownBy(() -> failed.get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .cause()
@@ -188,6 +192,7 @@ class OpenAiTransportTest {
                   }
                 },
                 HEADERS,
+                null,
                 0);
     ChatResponse response = call.completion().get(5, TimeUnit.SECONDS);
     assertThat(seen).containsExactly("a", "b", "c", "usage");
@@ -218,7 +223,11 @@ class OpenAiTransportTest {
     StreamCall call =
         transport()
             .chatStream(
-                request(), chunk -> seen.add(chunk.choices().get(0).delta().text()), HEADERS, 0);
+                request(),
+                chunk -> seen.add(chunk.choices().get(0).delta().text()),
+                HEADERS,
+                null,
+                0);
     assertThat(call.completion().get(5, TimeUnit.SECONDS).text()).isEqualTo("日本語 🌍!");
     assertThat(seen).containsExactly("日本", "語 🌍", "!");
   }
@@ -231,14 +240,14 @@ class OpenAiTransportTest {
             event(delta("a", null))
                 + "event: error\ndata: {\"error\":{\"message\":\"boom\"}}\n\n"));
     server.enqueue(sse(event(delta("a", null))));
-    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, 0)))
+    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, null, 0)))
         .isInstanceOf(InferenceHttpException.class)
         .hasMessageContaining("HTTP 401")
         .hasMessageContaining("Unauthorized");
-    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, 0)))
+    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, null, 0)))
         .isInstanceOf(StreamErrorException.class)
         .hasMessageContaining("boom");
-    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, 0)))
+    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, null, 0)))
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("without [DONE]");
   }
@@ -247,10 +256,10 @@ class OpenAiTransportTest {
   void streamAnsweredWithJsonErrorInsteadOfEventsIsTyped() throws Exception {
     server.enqueue(json(200, "{\"object\":\"error\",\"message\":\"no streaming\",\"code\":400}"));
     server.enqueue(json(200, COMPLETION));
-    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, 0)))
+    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, null, 0)))
         .isInstanceOf(InferenceHttpException.class)
         .hasMessageContaining("no streaming");
-    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, 0)))
+    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, null, 0)))
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("is not text/event-stream");
   }
@@ -275,6 +284,7 @@ class OpenAiTransportTest {
                   }
                 },
                 HEADERS,
+                null,
                 0);
     Throwable failure = failure(call);
     assertThat(failure).hasMessageContaining("listener threw");
@@ -306,6 +316,7 @@ class OpenAiTransportTest {
                   self.join().cancel();
                 },
                 HEADERS,
+                null,
                 0);
     self.complete(call);
     assertThatThrownBy(() -> call.completion().get(5, TimeUnit.SECONDS))
@@ -329,7 +340,7 @@ class OpenAiTransportTest {
             .body(event(delta("a", null)) + event("[DONE]"))
             .bodyDelay(3, TimeUnit.SECONDS)
             .build());
-    assertThat(failure(transport.chatStream(request(), chunk -> {}, HEADERS, 0)))
+    assertThat(failure(transport.chatStream(request(), chunk -> {}, HEADERS, null, 0)))
         .isInstanceOf(InferenceTimeoutException.class)
         .hasMessageContaining("/v1/chat/completions");
   }
@@ -348,6 +359,7 @@ class OpenAiTransportTest {
             .embed(
                 EmbeddingRequest.of("e", List.of("a", "b")).withEncodingFormat("base64"),
                 HEADERS,
+                null,
                 0);
     assertThat(r.vectors().get(0).vector()).containsExactly(1.0f, -2.0f);
     assertThat(r.vectors().get(1).vector()).containsExactly(0.5f, 0.25f);
@@ -381,7 +393,7 @@ class OpenAiTransportTest {
                 "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\","
                     + "\"code\":\"rate_limit_exceeded\"}}")
             .build());
-    assertThatThrownBy(() -> transport().chat(request(), HEADERS, 0).value())
+    assertThatThrownBy(() -> transport().chat(request(), HEADERS, null, 0).value())
         .isInstanceOf(RateLimitedException.class)
         .satisfies(
             e -> {
@@ -399,7 +411,7 @@ class OpenAiTransportTest {
             200,
             "{\"object\":\"error\",\"message\":\"The model does not support Embeddings API\","
                 + "\"type\":\"BadRequestError\",\"param\":null,\"code\":400}"));
-    assertThatThrownBy(() -> transport().embed(EmbeddingRequest.of("e", "x"), HEADERS, 0))
+    assertThatThrownBy(() -> transport().embed(EmbeddingRequest.of("e", "x"), HEADERS, null, 0))
         .isInstanceOf(InferenceHttpException.class)
         .hasMessage(
             "POST /v1/embeddings failed with HTTP 200 (error body): The model does not support"
@@ -414,11 +426,11 @@ class OpenAiTransportTest {
             .body("<html>secret answer text</html>")
             .build());
     server.enqueue(json(200, "{\"id\":\"x\"}"));
-    assertThatThrownBy(() -> transport().chat(request(), HEADERS, 0).value())
+    assertThatThrownBy(() -> transport().chat(request(), HEADERS, null, 0).value())
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("POST /v1/chat/completions: HTTP 200 body is not JSON")
         .hasMessageNotContaining("secret answer text");
-    assertThatThrownBy(() -> transport().chat(request(), HEADERS, 0).value())
+    assertThatThrownBy(() -> transport().chat(request(), HEADERS, null, 0).value())
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("has no \"choices\" array");
   }
@@ -431,7 +443,7 @@ class OpenAiTransportTest {
     assertThatThrownBy(
             () ->
                 OpenAiTransport.create(impatient, server.url("/v1").toString(), KEY)
-                    .chat(request(), HEADERS, 0)
+                    .chat(request(), HEADERS, null, 0)
                     .value())
         .isInstanceOf(InferenceTimeoutException.class)
         .hasMessageContaining("/v1/chat/completions timed out");
@@ -440,7 +452,8 @@ class OpenAiTransportTest {
     String url = closed.url("/v1").toString();
     closed.close();
     assertThatThrownBy(
-            () -> OpenAiTransport.create(client, url, KEY).chat(request(), HEADERS, 0).value())
+            () ->
+                OpenAiTransport.create(client, url, KEY).chat(request(), HEADERS, null, 0).value())
         .isInstanceOf(InferenceConnectionException.class)
         .hasMessageNotContaining(KEY);
   }

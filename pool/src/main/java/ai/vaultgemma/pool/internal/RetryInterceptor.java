@@ -1,5 +1,6 @@
 package ai.vaultgemma.pool.internal;
 
+import ai.vaultgemma.pool.HttpAttemptListener;
 import ai.vaultgemma.pool.HttpEventListener;
 import ai.vaultgemma.pool.RetryPolicy;
 import java.io.IOException;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * {@link FollowUpGuard#restore} first, so the policy reads the {@code Retry-After} the server sent.
  *
  * <p>When the request carries a {@link RetryTrace} tag, the attempts, the time waited and whether
- * the policy gave up are written to it.
+ * the policy gave up are written to it; when it carries an {@link HttpAttemptListener}, that hears
+ * each attempt, its outcome and each retry, and may put headers on each attempt.
  */
 public final class RetryInterceptor implements Interceptor {
   private static final Logger log = LoggerFactory.getLogger(RetryInterceptor.class);
@@ -61,6 +63,7 @@ public final class RetryInterceptor implements Interceptor {
     Request request = chain.request();
     Call call = chain.call();
     RetryTrace trace = request.tag(RetryTrace.class);
+    HttpAttemptListener attempts = request.tag(HttpAttemptListener.class);
     RequestBody body = request.body();
     boolean replayable = body == null || !(body.isOneShot() || body.isDuplex());
     Clock clock = policy.clock();
@@ -79,13 +82,18 @@ public final class RetryInterceptor implements Interceptor {
       Response response = null;
       IOException failure = null;
       boolean stale = false;
+      Request sent = attempts == null ? request : AttemptEvents.start(attempts, attempt, request);
+      long attemptStart = attempts == null ? 0 : System.nanoTime();
       try {
-        response = FollowUpGuard.restore(chain.proceed(request));
+        response = FollowUpGuard.restore(chain.proceed(sent));
       } catch (StaleConnectionException e) {
         failure = e.failure();
         stale = true;
       } catch (IOException e) {
         failure = e;
+      }
+      if (attempts != null) {
+        AttemptEvents.end(attempts, attempt, response, failure, System.nanoTime() - attemptStart);
       }
 
       boolean retryable =
@@ -117,6 +125,9 @@ public final class RetryInterceptor implements Interceptor {
       }
       stats.recordRetry();
       notifyRetry(request, attempt, status, failure, waitNanos);
+      if (attempts != null) {
+        AttemptEvents.retry(attempts, attempt, status, failure, waitNanos);
+      }
       sleep(call, waitNanos);
       if (trace != null) {
         trace.waited(waitNanos);

@@ -1,6 +1,7 @@
 package ai.vaultgemma.core.internal.path;
 
 import ai.vaultgemma.core.ChatResponse;
+import ai.vaultgemma.core.InferenceCall;
 
 /**
  * The two tiered caches of a client, picked by operation.
@@ -17,6 +18,6 @@ public record Caches(TieredCache<ChatResponse> chat, TieredCache<float[]> vector
    * @return the cache for its operation
    */
   public TieredCache<?> of(Exchange exchange) {
-    return exchange.operation() == Exchange.Operation.CHAT ? chat : vectors;
+    return exchange.operation() == InferenceCall.Operation.CHAT ? chat : vectors;
   }
 }

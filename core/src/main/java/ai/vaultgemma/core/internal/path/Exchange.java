@@ -3,7 +3,9 @@ package ai.vaultgemma.core.internal.path;
 import ai.vaultgemma.core.CallOptions;
 import ai.vaultgemma.core.ChatRequest;
 import ai.vaultgemma.core.EmbeddingRequest;
+import ai.vaultgemma.core.InferenceCall;
 import ai.vaultgemma.core.InferenceException;
+import ai.vaultgemma.core.InferenceListener;
 import ai.vaultgemma.core.Usage;
 import ai.vaultgemma.logging.TraceContext;
 import java.time.Duration;
@@ -22,25 +24,7 @@ import org.jspecify.annotations.Nullable;
  * <p>The request fields are immutable; the units, usage and cancel hook are written by stages and
  * safe to read from any thread.
  */
-public final class Exchange {
-
-  /** How the caller waits; picks the executor once per call. */
-  public enum Mode {
-    /** The caller's thread waits; stages may block it (it is the caller's to spend). */
-    BLOCKING,
-    /** The caller gets a future; nothing may block the caller's thread or an HTTP thread. */
-    ASYNC,
-    /** The caller gets chunks; as {@link #ASYNC}, and the answer arrives as a live stream. */
-    STREAM
-  }
-
-  /** What is asked of the server. */
-  public enum Operation {
-    /** A chat completion: one unit, the whole answer. */
-    CHAT,
-    /** Embeddings: one unit per input. */
-    EMBEDDINGS
-  }
+public final class Exchange implements InferenceCall {
 
   private final Operation operation;
   private final Mode mode;
@@ -52,6 +36,7 @@ public final class Exchange {
   private final Executor executor;
   private final long startNanos;
   private final List<Unit> units;
+  private volatile InferenceListener listener = InferenceListener.NONE;
   private volatile @Nullable Usage usage;
   private volatile @Nullable String responseModel;
   private volatile boolean live;
@@ -163,25 +148,52 @@ public final class Exchange {
         timeout);
   }
 
+  @Override
   public Operation operation() {
     return operation;
   }
 
+  @Override
   public Mode mode() {
     return mode;
   }
 
+  @Override
+  public @Nullable ChatRequest chatRequest() {
+    return chat;
+  }
+
+  @Override
+  public @Nullable EmbeddingRequest embeddingRequest() {
+    return embedding;
+  }
+
   /** The chat request; only for {@link Operation#CHAT}. */
-  public ChatRequest chatRequest() {
+  public ChatRequest requireChat() {
     return Objects.requireNonNull(chat, "not a chat call");
   }
 
   /** The embedding request; only for {@link Operation#EMBEDDINGS}. */
-  public EmbeddingRequest embeddingRequest() {
+  public EmbeddingRequest requireEmbeddings() {
     return Objects.requireNonNull(embedding, "not an embedding call");
   }
 
-  /** The model the caller asked for. */
+  @Override
+  public String traceId() {
+    return trace.traceId();
+  }
+
+  /** The call's listener, guarded: its methods never throw. */
+  public InferenceListener listener() {
+    return listener;
+  }
+
+  /** Sets the call's listener; the observe stage does, before any other stage runs. */
+  public void listener(InferenceListener listener) {
+    this.listener = listener;
+  }
+
+  @Override
   public String model() {
     return chat != null ? chat.model() : Objects.requireNonNull(embedding).model();
   }
@@ -190,6 +202,7 @@ public final class Exchange {
     return options;
   }
 
+  @Override
   public String scope() {
     return scope;
   }

@@ -1,6 +1,7 @@
 package ai.vaultgemma.core.internal.path;
 
 import ai.vaultgemma.core.ChatChunk;
+import ai.vaultgemma.core.InferenceCall;
 import ai.vaultgemma.core.InferenceException;
 import ai.vaultgemma.core.tier.CacheLevel;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ public final class JoinStage implements Stage {
     }
     boolean goesOn = exchange.hasPending();
     Joint joint = new Joint(exchange, receiver, led, joined.size() + (goesOn ? 1 : 0));
-    if (exchange.mode() == Exchange.Mode.STREAM && !led.isEmpty()) {
+    if (exchange.mode() == InferenceCall.Mode.STREAM && !led.isEmpty()) {
       Flight mine = led.values().iterator().next();
       // Cancelling the leader stops the server call only when no one else waits for it.
       exchange.cancelGate(
@@ -140,7 +141,7 @@ public final class JoinStage implements Stage {
     }
 
     void join(Unit unit, Flight flight) {
-      boolean streamed = exchange.mode() == Exchange.Mode.STREAM;
+      boolean streamed = exchange.mode() == InferenceCall.Mode.STREAM;
       Flight.Subscriber subscriber =
           new Flight.Subscriber() {
             @Override
@@ -165,7 +166,7 @@ public final class JoinStage implements Stage {
       synchronized (leave) {
         leave.add(() -> flight.unsubscribe(subscriber));
       }
-      if (exchange.mode() != Exchange.Mode.BLOCKING) {
+      if (exchange.mode() != InferenceCall.Mode.BLOCKING) {
         exchange.onCancel(this::leaveAll);
       }
       if (!flight.subscribe(subscriber)) {

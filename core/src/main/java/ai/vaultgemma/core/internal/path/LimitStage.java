@@ -1,5 +1,6 @@
 package ai.vaultgemma.core.internal.path;
 
+import ai.vaultgemma.core.InferenceCall;
 import ai.vaultgemma.core.InferenceException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,7 +31,7 @@ public final class LimitStage implements Stage {
       next.proceed(exchange, new Releasing(receiver, exchange));
       return;
     }
-    if (exchange.mode() == Exchange.Mode.BLOCKING) {
+    if (exchange.mode() == InferenceCall.Mode.BLOCKING) {
       try {
         slot.join();
       } catch (RuntimeException e) {

@@ -1,11 +1,16 @@
 package ai.vaultgemma.core.internal.path;
 
+import ai.vaultgemma.core.CallOutcome;
+import ai.vaultgemma.core.ChatChoice;
 import ai.vaultgemma.core.ChatChunk;
 import ai.vaultgemma.core.ChatMessage;
 import ai.vaultgemma.core.ChatResponse;
+import ai.vaultgemma.core.InferenceCall;
 import ai.vaultgemma.core.InferenceException;
 import ai.vaultgemma.core.InferenceHttpException;
+import ai.vaultgemma.core.InferenceListener;
 import ai.vaultgemma.core.Usage;
+import ai.vaultgemma.core.internal.Listeners;
 import ai.vaultgemma.core.tier.CacheLevel;
 import ai.vaultgemma.core.tier.InferenceLogRecord;
 import ai.vaultgemma.core.tier.SharedTier;
@@ -15,6 +20,7 @@ import ai.vaultgemma.logging.TraceScope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -22,8 +28,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The first stage: everything a call reports about itself when it ends, in one place. It puts the
  * call's trace back in place (MDC) around every callback, whatever thread runs it; counts the call
- * by outcome; writes one {@code inference} log event; and queues one inference log row when the
- * client has a shared tier. It makes sure the caller hears exactly one outcome.
+ * by outcome; tells the call's {@link InferenceListener} of its start, first chunk and end; writes
+ * one {@code inference} log event; and queues one inference log row when the client has a shared
+ * tier. It makes sure the caller hears exactly one outcome.
  */
 @SuppressWarnings("try") // trace scopes are opened for their MDC side effect
 public final class ObserveStage implements Stage {
@@ -31,6 +38,7 @@ public final class ObserveStage implements Stage {
   private final StructuredLogger logger;
   private final @Nullable SharedTier tier;
   private final Clock clock;
+  private final InferenceListener.Factory listeners;
 
   /**
    * Creates the stage.
@@ -39,18 +47,27 @@ public final class ObserveStage implements Stage {
    * @param logger where the inference events go
    * @param tier the shared tier for log rows, or null
    * @param clock the clock for log row times
+   * @param listeners makes each call's listener
    */
   public ObserveStage(
-      CallCounters counters, StructuredLogger logger, @Nullable SharedTier tier, Clock clock) {
+      CallCounters counters,
+      StructuredLogger logger,
+      @Nullable SharedTier tier,
+      Clock clock,
+      InferenceListener.Factory listeners) {
     this.counters = counters;
     this.logger = logger;
     this.tier = tier;
     this.clock = clock;
+    this.listeners = listeners;
   }
 
   @Override
   public void run(Exchange exchange, Receiver receiver, Chain next) {
     counters.calls.increment();
+    InferenceListener listener = Listeners.create(listeners, exchange);
+    exchange.listener(listener);
+    listener.callStart(exchange);
     Observed observed = new Observed(exchange, receiver);
     exchange.aborter(observed::abort);
     next.proceed(exchange, observed);
@@ -61,6 +78,7 @@ public final class ObserveStage implements Stage {
     private final Exchange exchange;
     private final Receiver downstream;
     private final AtomicBoolean ended = new AtomicBoolean();
+    private int chunks; // chunks reach one receiver one at a time, in order
 
     Observed(Exchange exchange, Receiver downstream) {
       this.exchange = exchange;
@@ -73,6 +91,9 @@ public final class ObserveStage implements Stage {
         return;
       }
       try (TraceScope ignored = exchange.trace().makeCurrent()) {
+        if (chunks++ == 0) {
+          exchange.listener().firstChunk(exchange, sinceStart(exchange));
+        }
         downstream.onChunk(chunk);
       }
     }
@@ -83,7 +104,7 @@ public final class ObserveStage implements Stage {
         return;
       }
       try (TraceScope ignored = exchange.trace().makeCurrent()) {
-        report(done, null);
+        report(done, null, chunks);
         downstream.onDone(done);
       }
     }
@@ -101,7 +122,7 @@ public final class ObserveStage implements Stage {
         return;
       }
       try (TraceScope ignored = exchange.trace().makeCurrent()) {
-        report(exchange, error);
+        report(exchange, error, chunks);
         downstream.onFailure(error);
       }
     }
@@ -127,7 +148,11 @@ public final class ObserveStage implements Stage {
     };
   }
 
-  private void report(Exchange exchange, @Nullable InferenceException error) {
+  private static Duration sinceStart(Exchange exchange) {
+    return Duration.ofNanos(System.nanoTime() - exchange.startNanos());
+  }
+
+  private void report(Exchange exchange, @Nullable InferenceException error, int chunks) {
     long latencyNanos = System.nanoTime() - exchange.startNanos();
     CacheLevel level = error == null ? levelOf(exchange) : CacheLevel.MISS;
     if (error != null) {
@@ -138,7 +163,7 @@ public final class ObserveStage implements Stage {
       counters.l2Hits.increment();
     }
     Usage usage = usageOf(exchange, error);
-    boolean chat = exchange.operation() == Exchange.Operation.CHAT;
+    boolean chat = exchange.operation() == InferenceCall.Operation.CHAT;
     String model = exchange.model();
     // Failures log at WARN, the rest at INFO: build the event only when it will be written.
     if (error != null || logger.isInfoEnabled()) {
@@ -149,7 +174,8 @@ public final class ObserveStage implements Stage {
               .cacheHit(level == CacheLevel.L1 || level == CacheLevel.L2)
               .cacheScope(exchange.scope());
       if (chat) {
-        event.stream(exchange.mode() == Exchange.Mode.STREAM).userId(exchange.chatRequest().user());
+        event.stream(exchange.mode() == InferenceCall.Mode.STREAM)
+            .userId(exchange.requireChat().user());
       }
       if (usage != null) {
         event.tokensUsed(usage.totalTokens()).promptTokens(usage.promptTokens());
@@ -166,13 +192,48 @@ public final class ObserveStage implements Stage {
     if (t != null) {
       logRow(t, exchange, level, usage, latencyNanos, error);
     }
+    InferenceListener listener = exchange.listener();
+    if (listener != InferenceListener.NONE) {
+      Duration duration = Duration.ofNanos(latencyNanos);
+      if (exchange.mode() == InferenceCall.Mode.STREAM) {
+        listener.streamEnd(exchange, chunks, duration);
+      }
+      listener.callEnd(exchange, outcome(exchange, level, duration, usage, error));
+    }
+  }
+
+  private static CallOutcome outcome(
+      Exchange exchange,
+      CacheLevel level,
+      Duration duration,
+      @Nullable Usage usage,
+      @Nullable InferenceException error) {
+    if (error != null) {
+      return new CallOutcome(level, duration, null, null, null, List.of(), error);
+    }
+    if (exchange.operation() == InferenceCall.Operation.EMBEDDINGS) {
+      return new CallOutcome(
+          level, duration, usage, exchange.responseModel(), null, List.of(), null);
+    }
+    Object value = exchange.units().get(0).value();
+    if (!(value instanceof ChatResponse response)) {
+      return new CallOutcome(level, duration, usage, null, null, List.of(), null);
+    }
+    List<String> reasons = new ArrayList<>(response.choices().size());
+    for (ChatChoice choice : response.choices()) {
+      String reason = choice.finishReason();
+      if (reason != null) {
+        reasons.add(reason);
+      }
+    }
+    return new CallOutcome(level, duration, usage, response.model(), response.id(), reasons, null);
   }
 
   private static @Nullable Usage usageOf(Exchange exchange, @Nullable InferenceException error) {
     if (error != null) {
       return null;
     }
-    if (exchange.operation() == Exchange.Operation.CHAT) {
+    if (exchange.operation() == InferenceCall.Operation.CHAT) {
       Object value = exchange.units().get(0).value();
       return value instanceof ChatResponse response ? response.usage() : null;
     }
@@ -209,16 +270,16 @@ public final class ObserveStage implements Stage {
   }
 
   private static @Nullable String promptText(Exchange exchange) {
-    if (exchange.operation() == Exchange.Operation.EMBEDDINGS) {
-      return String.join("\n", exchange.embeddingRequest().inputs());
+    if (exchange.operation() == InferenceCall.Operation.EMBEDDINGS) {
+      return String.join("\n", exchange.requireEmbeddings().inputs());
     }
-    List<ChatMessage> messages = exchange.chatRequest().messages();
+    List<ChatMessage> messages = exchange.requireChat().messages();
     return messages.isEmpty() ? null : messages.get(messages.size() - 1).text();
   }
 
   private static @Nullable String responseText(
       Exchange exchange, @Nullable InferenceException error) {
-    if (error != null || exchange.operation() != Exchange.Operation.CHAT) {
+    if (error != null || exchange.operation() != InferenceCall.Operation.CHAT) {
       return null;
     }
     Object value = exchange.units().get(0).value();

@@ -2,6 +2,7 @@ package ai.vaultgemma.core.internal.path;
 
 import ai.vaultgemma.core.ChatChunk;
 import ai.vaultgemma.core.ChatResponse;
+import ai.vaultgemma.core.InferenceCall;
 import ai.vaultgemma.core.internal.Replay;
 import ai.vaultgemma.logging.TraceScope;
 import java.util.Objects;
@@ -17,7 +18,7 @@ public final class ReplayStage implements Stage {
 
   @Override
   public void run(Exchange exchange, Receiver receiver, Chain next) {
-    if (exchange.mode() != Exchange.Mode.STREAM) {
+    if (exchange.mode() != InferenceCall.Mode.STREAM) {
       next.proceed(exchange, receiver);
       return;
     }

@@ -9,7 +9,9 @@ import ai.vaultgemma.core.ChatStreamListener;
 import ai.vaultgemma.core.Embedding;
 import ai.vaultgemma.core.EmbeddingRequest;
 import ai.vaultgemma.core.EmbeddingResponse;
+import ai.vaultgemma.core.InferenceCall;
 import ai.vaultgemma.core.InferenceException;
+import ai.vaultgemma.core.InferenceListener;
 import ai.vaultgemma.core.Usage;
 import ai.vaultgemma.core.internal.CanonicalKeys;
 import ai.vaultgemma.core.internal.OpenAiTransport;
@@ -61,6 +63,7 @@ public final class RequestPath {
    * @param limiter the client's concurrency slots
    * @param callTimeout the default deadline of a blocking or async call, or of embeddings
    * @param streamTimeout the default deadline of a stream
+   * @param listeners makes each call's listener
    */
   public RequestPath(
       OpenAiTransport transport,
@@ -72,7 +75,8 @@ public final class RequestPath {
       ScheduledExecutorService timer,
       Limiter limiter,
       Duration callTimeout,
-      Duration streamTimeout) {
+      Duration streamTimeout,
+      InferenceListener.Factory listeners) {
     this.caches = caches;
     this.transport = transport;
     this.counters = new CallCounters();
@@ -81,7 +85,8 @@ public final class RequestPath {
     this.callTimeout = callTimeout;
     this.streamTimeout = streamTimeout;
     this.limiter = limiter;
-    this.chain = assemble(transport, caches, tier, logger, clock, counters, timer, limiter);
+    this.chain =
+        assemble(transport, caches, tier, logger, clock, counters, timer, limiter, listeners);
   }
 
   /**
@@ -96,10 +101,12 @@ public final class RequestPath {
       Clock clock,
       CallCounters counters,
       ScheduledExecutorService timer,
-      Limiter limiter) {
+      Limiter limiter,
+      InferenceListener.Factory listeners) {
     return Chain.of(
         List.of(
-            new ObserveStage(counters, logger, tier, clock), // trace, counters, event, log row
+            new ObserveStage(
+                counters, logger, tier, clock, listeners), // trace, counters, listener, log
             new ReplayStage(), // a stream answered from a cache gets its chunks
             new MemoryStage(caches), // L1: answered from memory
             new DeadlineStage(timer), // from here on, every wait ends at the call's deadline
@@ -107,7 +114,8 @@ public final class RequestPath {
             new SharedTierStage(caches), // L2: within its read budget, refills L1
             new LimitStage(limiter), // a concurrency slot, per endpoint and in total
             new StoreStage(caches, logger), // on the way back: L1, and L2 queued
-            new TransportStage(transport, counters))); // the server; retries from the policy
+            new TransportStage(
+                transport, counters, logger))); // the server; retries from the policy
   }
 
   /** The client's call counters. */
@@ -131,10 +139,14 @@ public final class RequestPath {
   }
 
   private Exchange chatExchange(
-      Exchange.Mode mode, ChatRequest request, CallOptions options, String scope, TraceContext t) {
+      InferenceCall.Mode mode,
+      ChatRequest request,
+      CallOptions options,
+      String scope,
+      TraceContext t) {
     String key = CanonicalKeys.chatKey(request, transport.baseUrl(), scope);
     Duration timeout =
-        options.timeout().orElse(mode == Exchange.Mode.STREAM ? streamTimeout : callTimeout);
+        options.timeout().orElse(mode == InferenceCall.Mode.STREAM ? streamTimeout : callTimeout);
     return Exchange.chat(
         mode,
         request,
@@ -142,7 +154,7 @@ public final class RequestPath {
         scope,
         key,
         t,
-        mode == Exchange.Mode.BLOCKING ? DIRECT : executor,
+        mode == InferenceCall.Mode.BLOCKING ? DIRECT : executor,
         timeout);
   }
 
@@ -158,7 +170,7 @@ public final class RequestPath {
    */
   public ChatResponse chat(
       ChatRequest request, CallOptions options, String scope, TraceContext trace) {
-    Exchange exchange = chatExchange(Exchange.Mode.BLOCKING, request, options, scope, trace);
+    Exchange exchange = chatExchange(InferenceCall.Mode.BLOCKING, request, options, scope, trace);
     Waiter waiter = new Waiter();
     chain.proceed(exchange, waiter);
     waiter.await(exchange);
@@ -177,7 +189,7 @@ public final class RequestPath {
    */
   public CompletableFuture<ChatResponse> chatAsync(
       ChatRequest request, CallOptions options, String scope, TraceContext trace) {
-    Exchange exchange = chatExchange(Exchange.Mode.ASYNC, request, options, scope, trace);
+    Exchange exchange = chatExchange(InferenceCall.Mode.ASYNC, request, options, scope, trace);
     CompletableFuture<ChatResponse> future = new CompletableFuture<>();
     exchange.onFatal(future::completeExceptionally);
     chain.proceed(
@@ -213,7 +225,7 @@ public final class RequestPath {
       CallOptions options,
       String scope,
       TraceContext trace) {
-    Exchange exchange = chatExchange(Exchange.Mode.STREAM, request, options, scope, trace);
+    Exchange exchange = chatExchange(InferenceCall.Mode.STREAM, request, options, scope, trace);
     StreamHandle handle = new StreamHandle(exchange, listener);
     exchange.onFatal(handle.completion::completeExceptionally);
     chain.proceed(exchange, handle);

@@ -1,5 +1,6 @@
 package ai.vaultgemma.core.internal.path;
 
+import ai.vaultgemma.core.InferenceCall;
 import ai.vaultgemma.core.tier.CacheLevel;
 import ai.vaultgemma.core.tier.SecondLevelHit;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ public final class SharedTierStage implements Stage {
         };
     CompletableFuture<Void> all =
         CompletableFuture.allOf(lookups.toArray(new CompletableFuture<?>[0]));
-    if (exchange.mode() == Exchange.Mode.BLOCKING) {
+    if (exchange.mode() == InferenceCall.Mode.BLOCKING) {
       all.join(); // bounded: every lookup ends within the tier's read budget
       resume.run();
     } else {

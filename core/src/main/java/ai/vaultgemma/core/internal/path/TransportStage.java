@@ -5,36 +5,43 @@ import ai.vaultgemma.core.ChatResponse;
 import ai.vaultgemma.core.ChatStreamListener;
 import ai.vaultgemma.core.Embedding;
 import ai.vaultgemma.core.EmbeddingResponse;
+import ai.vaultgemma.core.InferenceCall;
 import ai.vaultgemma.core.InferenceException;
 import ai.vaultgemma.core.InvalidResponseException;
 import ai.vaultgemma.core.internal.OpenAiTransport;
 import ai.vaultgemma.core.internal.StreamCall;
 import ai.vaultgemma.core.tier.CacheLevel;
+import ai.vaultgemma.logging.StructuredLogger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The last stage: asks the server for what no cache and no flight answered, through the HTTP pool
  * (whose retry interceptor is the only source of re-sends). Blocking calls use the caller's thread;
  * async calls and streams are enqueued on OkHttp's dispatcher and answer on its threads. Embedding
- * inputs that are still missing go in one request, each distinct input once.
+ * inputs that are still missing go in one request, each distinct input once. Each HTTP attempt is
+ * reported to the call's listener and written as an {@code http_request} event.
  */
 public final class TransportStage implements Stage {
   private final OpenAiTransport transport;
   private final CallCounters counters;
+  private final StructuredLogger logger;
 
   /**
    * Creates the stage.
    *
    * @param transport the protocol layer
    * @param counters the client's counters (server requests)
+   * @param logger where the {@code http_request} events of each attempt go
    */
-  public TransportStage(OpenAiTransport transport, CallCounters counters) {
+  public TransportStage(OpenAiTransport transport, CallCounters counters, StructuredLogger logger) {
     this.transport = transport;
     this.counters = counters;
+    this.logger = logger;
   }
 
   @Override
@@ -42,21 +49,22 @@ public final class TransportStage implements Stage {
     counters.serverCalls.increment();
     exchange.markSent();
     Map<String, String> headers = Map.of("traceparent", exchange.trace().traceparent());
-    if (exchange.operation() == Exchange.Operation.EMBEDDINGS) {
-      embed(exchange, receiver, headers);
+    AttemptReporter attempts = attempts(exchange);
+    if (exchange.operation() == InferenceCall.Operation.EMBEDDINGS) {
+      embed(exchange, receiver, headers, attempts);
       return;
     }
     Unit unit = exchange.units().get(0);
     switch (exchange.mode()) {
       case BLOCKING -> {
         OpenAiTransport.Wire<ChatResponse> wire =
-            transport.chat(exchange.chatRequest(), headers, left(exchange));
+            transport.chat(exchange.requireChat(), headers, attempts, left(exchange));
         unit.fill(wire.value(), CacheLevel.MISS, wire.bytes());
         receiver.onDone(exchange);
       }
       case ASYNC -> {
         CompletableFuture<OpenAiTransport.Wire<ChatResponse>> future =
-            transport.chatAsync(exchange.chatRequest(), headers, left(exchange));
+            transport.chatAsync(exchange.requireChat(), headers, attempts, left(exchange));
         exchange.onCancel(() -> future.cancel(false));
         CompletableFuture<?> unused =
             future.whenComplete(
@@ -73,7 +81,7 @@ public final class TransportStage implements Stage {
                   }
                 });
       }
-      case STREAM -> stream(exchange, unit, receiver, headers);
+      case STREAM -> stream(exchange, unit, receiver, headers, attempts);
     }
   }
 
@@ -82,11 +90,27 @@ public final class TransportStage implements Stage {
     return Math.max(1_000_000L, exchange.nanosLeft());
   }
 
+  /** The reporter of the call's attempts, or null when nobody hears them. */
+  private @Nullable AttemptReporter attempts(Exchange exchange) {
+    if (!AttemptReporter.wanted(exchange, logger)) {
+      return null;
+    }
+    String path =
+        exchange.operation() == InferenceCall.Operation.CHAT
+            ? transport.chatPath()
+            : transport.embeddingsPath();
+    return new AttemptReporter(exchange, logger, "POST", path, transport.host(), transport.port());
+  }
+
   private void stream(
-      Exchange exchange, Unit unit, Receiver receiver, Map<String, String> headers) {
+      Exchange exchange,
+      Unit unit,
+      Receiver receiver,
+      Map<String, String> headers,
+      @Nullable AttemptReporter attempts) {
     StreamCall call =
         transport.chatStream(
-            exchange.chatRequest(),
+            exchange.requireChat(),
             new ChatStreamListener() {
               @Override
               public void onChunk(ChatChunk chunk) {
@@ -106,11 +130,16 @@ public final class TransportStage implements Stage {
               }
             },
             headers,
+            attempts,
             left(exchange));
     exchange.onCancel(call::cancel);
   }
 
-  private void embed(Exchange exchange, Receiver receiver, Map<String, String> headers) {
+  private void embed(
+      Exchange exchange,
+      Receiver receiver,
+      Map<String, String> headers,
+      @Nullable AttemptReporter attempts) {
     Map<String, List<Unit>> missing = new LinkedHashMap<>();
     for (Unit unit : exchange.units()) {
       if (unit.isPending()) {
@@ -119,7 +148,8 @@ public final class TransportStage implements Stage {
     }
     List<String> inputs = new ArrayList<>(missing.keySet());
     EmbeddingResponse fresh =
-        transport.embed(exchange.embeddingRequest().withInputs(inputs), headers, left(exchange));
+        transport.embed(
+            exchange.requireEmbeddings().withInputs(inputs), headers, attempts, left(exchange));
     List<Embedding> got = fresh.vectors();
     if (got.size() != inputs.size()) {
       throw new InvalidResponseException(

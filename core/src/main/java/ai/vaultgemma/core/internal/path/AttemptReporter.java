@@ -1,0 +1,104 @@
+package ai.vaultgemma.core.internal.path;
+
+import ai.vaultgemma.core.HttpAttempt;
+import ai.vaultgemma.core.InferenceListener;
+import ai.vaultgemma.logging.StructuredLogger;
+import ai.vaultgemma.logging.TraceScope;
+import ai.vaultgemma.pool.HttpAttemptListener;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one call's HTTP attempts report: the pool's retry stage calls this for each attempt, and it
+ * tells the call's {@link InferenceListener} and writes one {@code http_request} log event per
+ * attempt, in the call's trace (attempts of async and streamed calls run on OkHttp's threads, which
+ * do not carry the caller's MDC).
+ */
+@SuppressWarnings("try") // trace scopes are opened for their MDC side effect
+final class AttemptReporter implements HttpAttemptListener {
+  private final Exchange exchange;
+  private final StructuredLogger logger;
+  private final String method;
+  private final String path;
+  private final String host;
+  private final int port;
+  private @Nullable HttpAttempt current; // attempts of one request run one at a time
+
+  AttemptReporter(
+      Exchange exchange,
+      StructuredLogger logger,
+      String method,
+      String path,
+      String host,
+      int port) {
+    this.exchange = exchange;
+    this.logger = logger;
+    this.method = method;
+    this.path = path;
+    this.host = host;
+    this.port = port;
+  }
+
+  /** Whether a call needs a reporter: someone listens, or the http events are written. */
+  static boolean wanted(Exchange exchange, StructuredLogger logger) {
+    return exchange.listener() != InferenceListener.NONE || logger.isWarnEnabled();
+  }
+
+  @Override
+  public void attemptStart(int attempt, BiConsumer<String, String> header) {
+    HttpAttempt a = new HttpAttempt(attempt, method, path, host, port, header);
+    current = a;
+    exchange.listener().attemptStart(exchange, a);
+  }
+
+  @Override
+  public void attemptEnd(int attempt, int status, long latencyNanos) {
+    exchange
+        .listener()
+        .attemptEnd(exchange, attempt(attempt), status, Duration.ofNanos(latencyNanos));
+    log(attempt, status, latencyNanos, null);
+  }
+
+  @Override
+  public void attemptFailed(int attempt, IOException failure, long latencyNanos) {
+    exchange
+        .listener()
+        .attemptFailed(exchange, attempt(attempt), failure, Duration.ofNanos(latencyNanos));
+    log(attempt, 0, latencyNanos, failure.getClass().getSimpleName());
+  }
+
+  @Override
+  public void retryScheduled(
+      int attempt, int status, @Nullable IOException failure, Duration wait) {
+    String reason = failure != null ? failure.getClass().getSimpleName() : Integer.toString(status);
+    exchange.listener().retryScheduled(exchange, attempt(attempt), reason, wait);
+  }
+
+  private HttpAttempt attempt(int number) {
+    HttpAttempt a = current;
+    if (a != null && a.number() == number) {
+      return a;
+    }
+    // Not announced (cannot happen with our pool); report it without a header hook.
+    return new HttpAttempt(
+        number,
+        method,
+        path,
+        host,
+        port,
+        (name, value) -> {
+          throw new IllegalStateException("header " + name + ": attempt " + number + " was sent");
+        });
+  }
+
+  private void log(int attempt, int status, long latencyNanos, @Nullable String error) {
+    if (error == null ? !logger.isInfoEnabled() : !logger.isWarnEnabled()) {
+      return;
+    }
+    try (TraceScope ignored = exchange.trace().makeCurrent()) {
+      logger.httpRequest(method, path, status, latencyNanos / 1_000_000, attempt, error);
+    }
+  }
+}

@@ -7,9 +7,12 @@ import static ai.vaultgemma.core.InferenceClientPayloads.request;
 import static ai.vaultgemma.core.InferenceClientPayloads.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import ai.vaultgemma.cache.CacheConfig;
 import ai.vaultgemma.core.InferenceClientStreamTest.Recorder;
 import ai.vaultgemma.logging.StructuredLogger;
+import ai.vaultgemma.logging.TraceScope;
 import ai.vaultgemma.pool.HttpPoolConfig;
 import ai.vaultgemma.pool.RetryPolicy;
 import ch.qos.logback.classic.Level;
@@ -338,6 +341,55 @@ class InferenceListenerTest {
       }
     }
     assertThat(inference).matches("[0-9a-f]{32}");
+  }
+
+  @Test
+  @SuppressWarnings("try") // the trace scope is opened for its MDC side effect
+  void cacheLookupsAndEvictionsAreDebugCacheEvents() throws Exception {
+    server.setDispatcher(InferenceClientPayloads.dispatcher(r -> chatOk("a")));
+    Logger logger = (Logger) LoggerFactory.getLogger("listener-test-cache");
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    logger.setLevel(Level.DEBUG);
+    String traceId;
+    try (InferenceClient client =
+            client(server)
+                .logger(StructuredLogger.of("listener-test-cache"))
+                .inferenceCache(CacheConfig.builder().maximumEntries(1).build())
+                .build();
+        TraceScope call = TraceScope.open()) {
+      traceId = call.traceId();
+      client.chat(request("one")); // miss
+      client.chat(request("one")); // hit
+      client.chat(request("two")); // miss; "one" is evicted for size
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> cacheEvents(appender).stream().anyMatch(f -> "evict".equals(f.get("op"))));
+    } finally {
+      logger.detachAppender(appender);
+      logger.setLevel(null);
+    }
+    List<Map<String, Object>> cache = cacheEvents(appender);
+    assertThat(cache.subList(0, 3))
+        .extracting(f -> f.get("op") + " " + f.get("hit"))
+        .containsExactly("get false", "get true", "get false");
+    Map<String, Object> evicted =
+        cache.stream().filter(f -> "evict".equals(f.get("op"))).findFirst().orElseThrow();
+    assertThat(evicted).containsEntry("cache", "inference").containsEntry("cause", "size");
+    assertThat((String) evicted.get("key_hash")).matches("[0-9a-f]{16}");
+    for (ILoggingEvent e : appender.list) {
+      if ("cache".equals(e.getMessage()) && "get".equals(fields(e).get("op"))) {
+        assertThat(e.getMDCPropertyMap()).containsEntry("trace_id", traceId);
+      }
+    }
+  }
+
+  private static List<Map<String, Object>> cacheEvents(ListAppender<ILoggingEvent> appender) {
+    return List.copyOf(appender.list).stream()
+        .filter(e -> "cache".equals(e.getMessage()))
+        .map(InferenceListenerTest::fields)
+        .collect(Collectors.toList());
   }
 
   private static Map<String, Object> fields(ILoggingEvent event) {

@@ -89,6 +89,12 @@ public final class FieldNames {
   /** Entries in the cache after the operation, number. */
   public static final String SIZE = "size";
 
+  /** Why a cache entry left the cache ({@code size}, {@code expired}, ...), string. */
+  public static final String CAUSE = "cause";
+
+  /** The state a db event reports: {@code degraded} or {@code recovered}, string. */
+  public static final String STATE = "state";
+
   /** Rows read or written by a db operation, number. */
   public static final String ROWS = "rows";
 

@@ -461,6 +461,58 @@ public final class StructuredLogger {
   }
 
   /**
+   * Writes a {@code cache} event at DEBUG for an entry that left the cache: {@code cache}, {@code
+   * op} ({@code evict}), {@code hit} (false), {@code key_hash} (when given), {@code cause}, {@code
+   * size}.
+   *
+   * @param cache the cache's name
+   * @param keyHash a hash of the key, never the key itself, or null
+   * @param cause why it left, such as {@code size} or {@code expired}
+   * @param size entries left in the cache
+   */
+  public void cacheEviction(String cache, @Nullable String keyHash, String cause, long size) {
+    if (!logger.isDebugEnabled()) {
+      return;
+    }
+    LoggingEventBuilder b =
+        boundary(logger.atDebug())
+            .addKeyValue(FieldNames.EVENT, FieldNames.CACHE)
+            .addKeyValue(FieldNames.CACHE_NAME, cache)
+            .addKeyValue(FieldNames.OP, "evict")
+            .addKeyValue(FieldNames.HIT, false);
+    if (keyHash != null) {
+      b = b.addKeyValue(FieldNames.KEY_HASH, keyHash);
+    }
+    b.addKeyValue(FieldNames.CAUSE, cause).addKeyValue(FieldNames.SIZE, size).log(FieldNames.CACHE);
+  }
+
+  /**
+   * Writes a {@code db} event for a change of a database's state: at WARN when it became unusable
+   * ({@code state} {@code degraded}, with {@code error}), at INFO when it answers again ({@code
+   * recovered}). Fields: {@code op} (what failed or what found it back), {@code state}, {@code
+   * error} (when given). The message carries no secret: callers pass a failure's description, never
+   * a URL or DSN with credentials.
+   *
+   * @param op the operation, e.g. {@code L2 get} or {@code probe}
+   * @param degraded true when the database became unusable, false when it recovered
+   * @param error what failed, or null
+   */
+  public void dbState(String op, boolean degraded, @Nullable String error) {
+    if (degraded ? !logger.isWarnEnabled() : !logger.isInfoEnabled()) {
+      return;
+    }
+    LoggingEventBuilder b =
+        boundary(degraded ? logger.atWarn() : logger.atInfo())
+            .addKeyValue(FieldNames.EVENT, FieldNames.DB)
+            .addKeyValue(FieldNames.OP, op)
+            .addKeyValue(FieldNames.STATE, degraded ? "degraded" : "recovered");
+    if (error != null) {
+      b = b.addKeyValue(FieldNames.ERROR, error);
+    }
+    b.log(FieldNames.DB);
+  }
+
+  /**
    * Writes a {@code db} event at DEBUG: {@code op}, {@code latency_ms}, {@code rows}.
    *
    * @param op the operation, e.g. {@code select}, {@code insert}

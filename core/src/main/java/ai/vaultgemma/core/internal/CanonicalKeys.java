@@ -64,6 +64,7 @@ public final class CanonicalKeys {
   private static final ObjectWriter CHAT_WRITER = CANONICAL.writerFor(ChatRequest.class);
   private static final ObjectWriter EMBEDDING_WRITER = CANONICAL.writerFor(EmbeddingRequest.class);
   private static final MessageDigest SHA256 = sha256();
+  private static final int SHORT_FORM = 16;
   private static final HexFormat HEX = HexFormat.of();
 
   private CanonicalKeys() {}
@@ -211,5 +212,16 @@ public final class CanonicalKeys {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }
+  }
+
+  /**
+   * Returns what log events show of a key: its first 16 hex digits, enough to correlate events,
+   * never the request it was computed from (the key is itself a hash).
+   *
+   * @param key a key from this class
+   * @return its first 16 characters
+   */
+  public static String shortForm(String key) {
+    return key.length() <= SHORT_FORM ? key : key.substring(0, SHORT_FORM);
   }
 }

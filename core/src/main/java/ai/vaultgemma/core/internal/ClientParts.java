@@ -13,6 +13,7 @@ import ai.vaultgemma.pool.HttpPoolConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -115,6 +116,7 @@ public final class ClientParts {
       if (inferenceCache != null || shared == null) {
         chat =
             ResponseCache.create(inferenceCache == null ? CacheConfig.inference() : inferenceCache);
+        logEvictions(chat, "inference", logger);
         started.add(chat);
       } else {
         chat = shared.chatCache;
@@ -124,6 +126,7 @@ public final class ClientParts {
         vectors =
             ResponseCache.create(
                 embeddingCache == null ? CacheConfig.embeddings() : embeddingCache);
+        logEvictions(vectors, "embeddings", logger);
         started.add(vectors);
       } else {
         vectors = shared.embeddingCache;
@@ -183,6 +186,21 @@ public final class ClientParts {
             });
     timer.setRemoveOnCancelPolicy(true);
     return timer;
+  }
+
+  /** Writes a DEBUG {@code cache} event for each entry evicted (size, expiry, collection). */
+  private static void logEvictions(
+      ResponseCache<String, ?> cache, String name, StructuredLogger logger) {
+    cache.addListener(
+        (key, value, cause) -> {
+          if (cause.wasEvicted() && logger.isDebugEnabled()) {
+            logger.cacheEviction(
+                name,
+                CanonicalKeys.shortForm(key),
+                cause.name().toLowerCase(Locale.ROOT),
+                cache.size());
+          }
+        });
   }
 
   /** Closing order: tier (flushes its log), DB pool, HTTP pool, caches. */

@@ -108,7 +108,7 @@ public final class RequestPath {
             new ObserveStage(
                 counters, logger, tier, clock, listeners), // trace, counters, listener, log
             new ReplayStage(), // a stream answered from a cache gets its chunks
-            new MemoryStage(caches), // L1: answered from memory
+            new MemoryStage(caches, logger), // L1: answered from memory
             new DeadlineStage(timer), // from here on, every wait ends at the call's deadline
             new JoinStage(caches, counters), // an identical call in flight is joined
             new SharedTierStage(caches), // L2: within its read budget, refills L1

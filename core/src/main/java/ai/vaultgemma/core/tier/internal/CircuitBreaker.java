@@ -2,6 +2,7 @@ package ai.vaultgemma.core.tier.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import ai.vaultgemma.logging.StructuredLogger;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -11,8 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The tier's circuit breaker for its database, shared by reads, writes and the log.
@@ -22,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * so callers are refused at no cost). A background probe, one at a time, runs {@code retryInterval}
  * after the opening (and after each failed probe) on the maintenance executor; it is given up after
  * {@code probeTimeout} (the next one waits until the stuck one returns, so never two run at once),
- * and its first success closes the breaker. Transitions are logged once each.
+ * and its first success closes the breaker. Transitions are written once each as {@code db} events
+ * (degraded at WARN, recovered at INFO), in the trace of the call that found the failure.
  *
  * <p>The scheduler only runs timers here, never JDBC. Thread-safe.
  */
@@ -39,7 +39,7 @@ public final class CircuitBreaker {
     void check() throws Exception;
   }
 
-  private static final Logger log = LoggerFactory.getLogger(CircuitBreaker.class);
+  private static final StructuredLogger events = StructuredLogger.of(CircuitBreaker.class);
   private static final int MAX_REASON_LENGTH = 300;
 
   private final String name;
@@ -97,7 +97,7 @@ public final class CircuitBreaker {
    * @param cause the failure
    */
   public void onFailure(String operation, Throwable cause) {
-    open(operation + " failed: " + describe(cause), cause);
+    open(operation, operation + " failed: " + describe(cause));
   }
 
   /**
@@ -107,18 +107,22 @@ public final class CircuitBreaker {
    * @param timeout the bound it exceeded
    */
   public void onTimeout(String operation, Duration timeout) {
-    open(operation + " timed out after " + timeout.toMillis() + " ms", null);
+    open(operation, operation + " timed out after " + timeout.toMillis() + " ms");
   }
 
-  private void open(String why, @Nullable Throwable cause) {
+  /** Opens with a reason; the first opening writes a {@code db} event, in the caller's trace. */
+  private void open(String operation, String why) {
     String was = reason.getAndSet(why);
     if (was == null) {
-      log.warn(
-          "{} is degraded: {}; probing the database every {} ms",
-          name,
-          why,
-          TimeUnit.NANOSECONDS.toMillis(retryNanos),
-          cause);
+      events.dbState(
+          operation,
+          true,
+          name
+              + " is degraded: "
+              + why
+              + "; probing every "
+              + TimeUnit.NANOSECONDS.toMillis(retryNanos)
+              + " ms");
     }
     scheduleProbe();
   }
@@ -155,7 +159,7 @@ public final class CircuitBreaker {
   private void close() {
     String was = reason.getAndSet(null);
     if (was != null) {
-      log.info("{} reaches the database again (was degraded: {})", name, was);
+      events.dbState("probe", false, name + " reaches the database again (was: " + was + ")");
     }
     synchronized (closedSignal) {
       closedSignal.notifyAll();
@@ -225,7 +229,7 @@ public final class CircuitBreaker {
     } catch (Exception e) {
       if (settled.compareAndSet(false, true)) {
         timer.cancel(false);
-        open("probe failed: " + describe(e), e);
+        open("probe", "probe failed: " + describe(e));
       }
     } finally {
       probeRunning.set(false);

@@ -7,6 +7,8 @@ import ai.vaultgemma.cache.SecondLevelStore;
 import ai.vaultgemma.core.tier.SecondLevelReadStats;
 import ai.vaultgemma.core.tier.SecondLevelWriteStats;
 import ai.vaultgemma.core.tier.SharedTierConfig;
+import ai.vaultgemma.logging.TraceContext;
+import ai.vaultgemma.logging.TraceScope;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -222,9 +224,13 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
   }
 
   /** One lookup: completed exactly once, by the read, the timer, a refusal or close. */
+  @SuppressWarnings("try") // trace scopes are opened for their MDC side effect
   final class ReadTask implements Runnable {
     final String key;
     final CompletableFuture<@Nullable Timed> result = new CompletableFuture<>();
+
+    /** The trace of the call that asked, so a failure it finds is logged in that trace. */
+    final @Nullable TraceContext trace = TraceContext.current();
 
     /** Set once by whoever ends the lookup, before counting, so a counter is in step on wake-up. */
     final AtomicBoolean settled = new AtomicBoolean();
@@ -249,7 +255,9 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
         value = select(key);
       } catch (SQLException e) {
         if (JdbcSupport.isConnectionProblem(e) && !closed.get()) {
-          breaker.onFailure("L2 get", e);
+          try (TraceScope ignored = inTrace()) {
+            breaker.onFailure("L2 get", e);
+          }
         }
         finish(null, failures);
         return;
@@ -270,7 +278,9 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
       if (settled.compareAndSet(false, true)) {
         timeouts.increment();
         if (!closed.get()) {
-          breaker.onTimeout("L2 get", budget);
+          try (TraceScope ignored = inTrace()) {
+            breaker.onTimeout("L2 get", budget);
+          }
         }
         result.complete(null);
       }
@@ -278,6 +288,11 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
 
     void refuse() {
       finish(null, queueFull);
+    }
+
+    private @Nullable TraceScope inTrace() {
+      TraceContext t = trace;
+      return t == null ? null : t.makeCurrent();
     }
 
     private void finish(@Nullable Timed value, LongAdder counter) {

@@ -3,6 +3,7 @@ package ai.vaultgemma.core;
 import static ai.vaultgemma.core.InferenceClientPayloads.chatOk;
 import static ai.vaultgemma.core.InferenceClientPayloads.client;
 import static ai.vaultgemma.core.InferenceClientPayloads.deltaChunk;
+import static ai.vaultgemma.core.InferenceClientPayloads.dispatcher;
 import static ai.vaultgemma.core.InferenceClientPayloads.embeddings;
 import static ai.vaultgemma.core.InferenceClientPayloads.heldUntil;
 import static ai.vaultgemma.core.InferenceClientPayloads.json;
@@ -111,6 +112,50 @@ class LimitsAndDeadlinesTest {
       CallOptions brief = NO_CACHE.toBuilder().timeout(Duration.ofMillis(300)).build();
       assertThatThrownBy(() -> client.chat(request("slow"), brief))
           .isInstanceOf(InferenceTimeoutException.class);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> client.httpPool().okHttpClient().dispatcher().runningCallsCount() == 0);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void aBlockingCallIsInterruptedWhileTheServerIsSilentAndKeepsItsInterruptFlag() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch arrived = new CountDownLatch(1);
+    server.setDispatcher(
+        dispatcher(
+            r -> {
+              arrived.countDown();
+              try {
+                release.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return chatOk("too late");
+            }));
+    try (InferenceClient client = client(server).build()) {
+      CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+      Thread caller =
+          new Thread(
+              () -> {
+                try {
+                  client.chat(request("slow"), NO_CACHE);
+                  outcome.complete(new AssertionError("answered"));
+                } catch (InferenceException e) {
+                  outcome.complete(
+                      Thread.currentThread().isInterrupted()
+                          ? e
+                          : new AssertionError("interrupt flag cleared", e));
+                }
+              });
+      caller.start();
+      assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+      caller.interrupt();
+      assertThat(outcome.get(10, TimeUnit.SECONDS))
+          .isInstanceOf(InferenceException.class)
+          .hasMessageContaining("interrupted");
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> client.httpPool().okHttpClient().dispatcher().runningCallsCount() == 0);

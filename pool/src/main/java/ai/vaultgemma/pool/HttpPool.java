@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import ai.vaultgemma.pool.internal.FollowUpGuard;
 import ai.vaultgemma.pool.internal.HttpStatsRecorder;
+import ai.vaultgemma.pool.internal.InterruptWatch;
 import ai.vaultgemma.pool.internal.NoDelaySocketFactory;
 import ai.vaultgemma.pool.internal.RetryInterceptor;
 import ai.vaultgemma.pool.internal.RetryTrace;
@@ -92,11 +93,14 @@ public final class HttpPool implements AutoCloseable {
   private final OkHttpClient client;
   private final OkHttpClient streamingClient;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final InterruptWatch interrupts;
 
   private HttpPool(HttpPoolConfig config, HttpEventListener listener) {
     this.config = config;
     this.recorder = new HttpStatsRecorder(listener);
-    this.executor = newExecutor(POOL_IDS.incrementAndGet());
+    int poolId = POOL_IDS.incrementAndGet();
+    this.executor = newExecutor(poolId);
+    this.interrupts = new InterruptWatch(THREAD_NAME_PREFIX + poolId + "-interrupts");
     Dispatcher dispatcher = new Dispatcher(executor);
     dispatcher.setMaxRequests(config.maxRequests());
     dispatcher.setMaxRequestsPerHost(config.maxRequestsPerHost());
@@ -121,6 +125,7 @@ public final class HttpPool implements AutoCloseable {
             // The retry policy is the only source of re-sends: OkHttp's own retries are off
             // (connection failures and 408 here, a 503 with Retry-After: 0 by FollowUpGuard).
             .retryOnConnectionFailure(false)
+            .addInterceptor(interrupts)
             .addInterceptor(new RetryInterceptor(config.retryPolicy(), recorder, listener))
             .addNetworkInterceptor(new FollowUpGuard());
     TlsMaterial.Setup tls =
@@ -385,6 +390,7 @@ public final class HttpPool implements AutoCloseable {
       queued.cancel();
     }
     executor.shutdown();
+    interrupts.close();
     client.connectionPool().evictAll();
   }
 

@@ -7,6 +7,7 @@ import ai.vaultgemma.logging.TraceScope;
 import ai.vaultgemma.pool.HttpAttemptListener;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
@@ -48,7 +49,7 @@ final class AttemptReporter implements HttpAttemptListener {
 
   @Override
   public void attemptStart(int attempt, BiConsumer<String, String> header) {
-    HttpAttempt a = new HttpAttempt(attempt, method, path, host, port, header);
+    HttpAttempt a = new Attempt(attempt, header);
     current = a;
     exchange.listener().attemptStart(exchange, a);
   }
@@ -82,15 +83,57 @@ final class AttemptReporter implements HttpAttemptListener {
       return a;
     }
     // Not announced (cannot happen with our pool); report it without a header hook.
-    return new HttpAttempt(
+    return new Attempt(
         number,
-        method,
-        path,
-        host,
-        port,
         (name, value) -> {
           throw new IllegalStateException("header " + name + ": attempt " + number + " was sent");
         });
+  }
+
+  /** One attempt of this call; its headers go through the pool's hook for that attempt. */
+  private final class Attempt implements HttpAttempt {
+    private final int number;
+    private final BiConsumer<String, String> headers;
+
+    Attempt(int number, BiConsumer<String, String> headers) {
+      this.number = number;
+      this.headers = headers;
+    }
+
+    @Override
+    public int number() {
+      return number;
+    }
+
+    @Override
+    public String method() {
+      return method;
+    }
+
+    @Override
+    public String path() {
+      return path;
+    }
+
+    @Override
+    public String serverAddress() {
+      return host;
+    }
+
+    @Override
+    public int serverPort() {
+      return port;
+    }
+
+    @Override
+    public void header(String name, String value) {
+      headers.accept(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+    }
+
+    @Override
+    public String toString() {
+      return "HttpAttempt{" + number + " " + method + " " + host + ":" + port + path + "}";
+    }
   }
 
   private void log(int attempt, int status, long latencyNanos, @Nullable String error) {

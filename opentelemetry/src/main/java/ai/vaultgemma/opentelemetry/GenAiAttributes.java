@@ -77,10 +77,6 @@ public final class GenAiAttributes {
   public static final AttributeKey<List<String>> GEN_AI_REQUEST_ENCODING_FORMATS =
       AttributeKey.stringArrayKey("gen_ai.request.encoding_formats");
 
-  /** {@code gen_ai.embeddings.dimension.count}: an embeddings request's {@code dimensions}. */
-  public static final AttributeKey<Long> GEN_AI_EMBEDDINGS_DIMENSION_COUNT =
-      AttributeKey.longKey("gen_ai.embeddings.dimension.count");
-
   /**
    * {@code gen_ai.output.type}: {@code json} when the request asks for a JSON response format,
    * {@code text} when it asks for text; absent otherwise.

@@ -3,7 +3,6 @@ package ai.vaultgemma.opentelemetry.internal;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.ERROR_TYPE;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.EVENT_FIRST_CHUNK;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.EVENT_RETRY;
-import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_EMBEDDINGS_DIMENSION_COUNT;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_INPUT_MESSAGES;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_OPERATION_NAME;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_OUTPUT_TYPE;
@@ -202,9 +201,6 @@ public final class CallTracer implements InferenceListener {
   private static void embeddingAttributes(SpanBuilder b, EmbeddingRequest r) {
     if (r.encodingFormat() != null) {
       b.setAttribute(GEN_AI_REQUEST_ENCODING_FORMATS, List.of(r.encodingFormat()));
-    }
-    if (r.dimensions() != null) {
-      b.setAttribute(GEN_AI_EMBEDDINGS_DIMENSION_COUNT, r.dimensions().longValue());
     }
   }
 

@@ -1,0 +1,398 @@
+package ai.vaultgemma.opentelemetry.internal;
+
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.ERROR_TYPE;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.EVENT_FIRST_CHUNK;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.EVENT_RETRY;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_INPUT_MESSAGES;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_OPERATION_NAME;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_OUTPUT_TYPE;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_PROVIDER_NAME;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_REQUEST_CHOICE_COUNT;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_REQUEST_ENCODING_FORMATS;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_REQUEST_FREQUENCY_PENALTY;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_REQUEST_MAX_TOKENS;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_REQUEST_MODEL;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_REQUEST_PRESENCE_PENALTY;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_REQUEST_SEED;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_REQUEST_STOP_SEQUENCES;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_REQUEST_TEMPERATURE;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_REQUEST_TOP_P;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_RESPONSE_FINISH_REASONS;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_RESPONSE_ID;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_RESPONSE_MODEL;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_TOKEN_TYPE;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_USAGE_INPUT_TOKENS;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_USAGE_OUTPUT_TOKENS;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.HTTP_REQUEST_METHOD;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.HTTP_REQUEST_RESEND_COUNT;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.HTTP_RESPONSE_STATUS_CODE;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.SERVER_ADDRESS;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.SERVER_PORT;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.URL_PATH;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_CACHE_LEVEL;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_CALL_MODE;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_RETRY_DELAY;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_RETRY_REASON;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_STREAM_CHUNKS;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_STREAM_TIME_TO_FIRST_CHUNK;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_TRACE_ID;
+
+import ai.vaultgemma.core.CallOutcome;
+import ai.vaultgemma.core.ChatRequest;
+import ai.vaultgemma.core.EmbeddingRequest;
+import ai.vaultgemma.core.HttpAttempt;
+import ai.vaultgemma.core.InferenceCall;
+import ai.vaultgemma.core.InferenceException;
+import ai.vaultgemma.core.InferenceHttpException;
+import ai.vaultgemma.core.InferenceListener;
+import ai.vaultgemma.core.InferenceTimeoutException;
+import ai.vaultgemma.core.Usage;
+import ai.vaultgemma.core.tier.CacheLevel;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongHistogram;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.context.propagation.TextMapSetter;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One call's spans and measurements: the call span opens at {@code callStart} (as a child of the
+ * context that was current on the caller's thread when the factory ran), an attempt span opens at
+ * each {@code attemptStart} (a child of the call span, injected into the attempt's headers) and
+ * ends at its response headers or failure, and {@code callEnd} ends the call span and records the
+ * metrics.
+ *
+ * <p>The client sends one call's events one at a time but maybe from different threads, so the
+ * fields it hands from one event to the next are volatile.
+ */
+public final class CallTracer implements InferenceListener {
+
+  /**
+   * What every call's tracer shares: built once by {@code InferenceTracing}. Immutable.
+   *
+   * @param tracer the tracer spans come from
+   * @param propagator writes the attempt span's context into the request headers
+   * @param duration {@code gen_ai.client.operation.duration}, null when metrics are off
+   * @param tokens {@code gen_ai.client.token.usage}, null when metrics are off
+   * @param providerName the {@code gen_ai.provider.name} value
+   * @param captureContent whether prompts are recorded
+   * @param maxContentLength the length each captured text is cut to
+   */
+  public record Setup(
+      Tracer tracer,
+      TextMapPropagator propagator,
+      @Nullable DoubleHistogram duration,
+      @Nullable LongHistogram tokens,
+      String providerName,
+      boolean captureContent,
+      int maxContentLength) {}
+
+  private static final TextMapSetter<HttpAttempt> HEADERS =
+      (attempt, name, value) -> {
+        if (attempt != null) {
+          attempt.header(name, value);
+        }
+      };
+
+  private final Setup setup;
+  private final Context parent;
+  private volatile @Nullable Span span;
+  private volatile @Nullable Context spanContext;
+  private volatile @Nullable Span attemptSpan;
+  private volatile @Nullable String serverAddress;
+  private volatile int serverPort;
+
+  /**
+   * Creates the tracer of one call.
+   *
+   * @param setup what all calls share
+   * @param parent the context current on the caller's thread as the call started
+   */
+  public CallTracer(Setup setup, Context parent) {
+    this.setup = setup;
+    this.parent = parent;
+  }
+
+  @Override
+  public void callStart(InferenceCall call) {
+    String operation = call.operation().semanticName();
+    SpanBuilder builder =
+        setup
+            .tracer()
+            .spanBuilder(operation + " " + call.model())
+            .setParent(parent)
+            .setSpanKind(SpanKind.CLIENT)
+            .setAttribute(GEN_AI_OPERATION_NAME, operation)
+            .setAttribute(GEN_AI_PROVIDER_NAME, setup.providerName())
+            .setAttribute(GEN_AI_REQUEST_MODEL, call.model())
+            .setAttribute(VAULTGEMMA_CALL_MODE, call.mode().name().toLowerCase(Locale.ROOT));
+    ChatRequest chat = call.chatRequest();
+    if (chat != null) {
+      chatAttributes(builder, chat);
+    }
+    EmbeddingRequest embedding = call.embeddingRequest();
+    if (embedding != null) {
+      embeddingAttributes(builder, embedding);
+    }
+    Span started = builder.startSpan();
+    if (!started.getSpanContext().getTraceId().equals(call.traceId())) {
+      started.setAttribute(VAULTGEMMA_TRACE_ID, call.traceId());
+    }
+    if (chat != null && setup.captureContent() && started.isRecording()) {
+      started.setAttribute(
+          GEN_AI_INPUT_MESSAGES, InputMessages.json(chat.messages(), setup.maxContentLength()));
+    }
+    span = started;
+    spanContext = parent.with(started);
+  }
+
+  private static void chatAttributes(SpanBuilder b, ChatRequest r) {
+    if (r.temperature() != null) {
+      b.setAttribute(GEN_AI_REQUEST_TEMPERATURE, r.temperature());
+    }
+    if (r.topP() != null) {
+      b.setAttribute(GEN_AI_REQUEST_TOP_P, r.topP());
+    }
+    Integer maxTokens = r.maxCompletionTokens() != null ? r.maxCompletionTokens() : r.maxTokens();
+    if (maxTokens != null) {
+      b.setAttribute(GEN_AI_REQUEST_MAX_TOKENS, maxTokens.longValue());
+    }
+    if (r.frequencyPenalty() != null) {
+      b.setAttribute(GEN_AI_REQUEST_FREQUENCY_PENALTY, r.frequencyPenalty());
+    }
+    if (r.presencePenalty() != null) {
+      b.setAttribute(GEN_AI_REQUEST_PRESENCE_PENALTY, r.presencePenalty());
+    }
+    if (r.seed() != null) {
+      b.setAttribute(GEN_AI_REQUEST_SEED, r.seed());
+    }
+    if (r.n() != null && r.n() != 1) {
+      b.setAttribute(GEN_AI_REQUEST_CHOICE_COUNT, r.n().longValue());
+    }
+    Object stop = r.stop();
+    if (stop instanceof String s) {
+      b.setAttribute(GEN_AI_REQUEST_STOP_SEQUENCES, List.of(s));
+    } else if (stop instanceof List<?> list) {
+      b.setAttribute(GEN_AI_REQUEST_STOP_SEQUENCES, list.stream().map(String::valueOf).toList());
+    }
+    Map<String, ?> format = r.responseFormat();
+    if (format != null && format.get("type") instanceof String type) {
+      if (type.startsWith("json")) {
+        b.setAttribute(GEN_AI_OUTPUT_TYPE, "json");
+      } else if (type.equals("text")) {
+        b.setAttribute(GEN_AI_OUTPUT_TYPE, "text");
+      }
+    }
+  }
+
+  private static void embeddingAttributes(SpanBuilder b, EmbeddingRequest r) {
+    if (r.encodingFormat() != null) {
+      b.setAttribute(GEN_AI_REQUEST_ENCODING_FORMATS, List.of(r.encodingFormat()));
+    }
+  }
+
+  @Override
+  public void attemptStart(InferenceCall call, HttpAttempt attempt) {
+    Span callSpan = span;
+    Context callContext = spanContext;
+    if (callSpan == null || callContext == null) {
+      return;
+    }
+    if (serverAddress == null) {
+      serverAddress = attempt.serverAddress();
+      serverPort = attempt.serverPort();
+      callSpan.setAttribute(SERVER_ADDRESS, attempt.serverAddress());
+      callSpan.setAttribute(SERVER_PORT, (long) attempt.serverPort());
+    }
+    SpanBuilder builder =
+        setup
+            .tracer()
+            .spanBuilder(attempt.method())
+            .setParent(callContext)
+            .setSpanKind(SpanKind.CLIENT)
+            .setAttribute(HTTP_REQUEST_METHOD, attempt.method())
+            .setAttribute(SERVER_ADDRESS, attempt.serverAddress())
+            .setAttribute(SERVER_PORT, (long) attempt.serverPort())
+            .setAttribute(URL_PATH, attempt.path());
+    if (attempt.number() > 1) {
+      builder.setAttribute(HTTP_REQUEST_RESEND_COUNT, (long) attempt.number() - 1);
+    }
+    Span started = builder.startSpan();
+    attemptSpan = started;
+    setup.propagator().inject(callContext.with(started), attempt, HEADERS);
+  }
+
+  @Override
+  public void attemptEnd(InferenceCall call, HttpAttempt attempt, int status, Duration latency) {
+    Span a = attemptSpan;
+    if (a == null) {
+      return;
+    }
+    attemptSpan = null;
+    a.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) status);
+    if (status >= 400) {
+      a.setAttribute(ERROR_TYPE, Integer.toString(status));
+      a.setStatus(StatusCode.ERROR);
+    }
+    a.end();
+  }
+
+  @Override
+  public void attemptFailed(
+      InferenceCall call, HttpAttempt attempt, IOException failure, Duration latency) {
+    Span a = attemptSpan;
+    if (a == null) {
+      return;
+    }
+    attemptSpan = null;
+    a.setAttribute(
+        ERROR_TYPE,
+        failure instanceof InterruptedIOException ? "timeout" : failure.getClass().getName());
+    a.setStatus(StatusCode.ERROR, failure.getClass().getSimpleName());
+    a.end();
+  }
+
+  @Override
+  public void retryScheduled(
+      InferenceCall call, HttpAttempt attempt, String reason, Duration delay) {
+    Span s = span;
+    if (s != null) {
+      s.addEvent(
+          EVENT_RETRY,
+          Attributes.of(
+              VAULTGEMMA_RETRY_REASON,
+              reason,
+              VAULTGEMMA_RETRY_DELAY,
+              seconds(delay),
+              HTTP_REQUEST_RESEND_COUNT,
+              (long) attempt.number()));
+    }
+  }
+
+  @Override
+  public void firstChunk(InferenceCall call, Duration sinceStart) {
+    Span s = span;
+    if (s != null) {
+      s.addEvent(EVENT_FIRST_CHUNK);
+      s.setAttribute(VAULTGEMMA_STREAM_TIME_TO_FIRST_CHUNK, seconds(sinceStart));
+    }
+  }
+
+  @Override
+  public void streamEnd(InferenceCall call, int chunks, Duration sinceStart) {
+    Span s = span;
+    if (s != null) {
+      s.setAttribute(VAULTGEMMA_STREAM_CHUNKS, (long) chunks);
+    }
+  }
+
+  @Override
+  public void callEnd(InferenceCall call, CallOutcome outcome) {
+    Span s = span;
+    if (s == null) {
+      return;
+    }
+    span = null;
+    Span orphan = attemptSpan; // an attempt whose end the client never reported: close it
+    if (orphan != null) {
+      attemptSpan = null;
+      orphan.end();
+    }
+    String level = outcome.level().name().toLowerCase(Locale.ROOT);
+    s.setAttribute(VAULTGEMMA_CACHE_LEVEL, level);
+    if (outcome.responseModel() != null) {
+      s.setAttribute(GEN_AI_RESPONSE_MODEL, outcome.responseModel());
+    }
+    if (outcome.responseId() != null) {
+      s.setAttribute(GEN_AI_RESPONSE_ID, outcome.responseId());
+    }
+    if (!outcome.finishReasons().isEmpty()) {
+      s.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, outcome.finishReasons());
+    }
+    // Tokens count only where the server spent them for this call: a cache hit or a joined call
+    // reports the tokens of an answer paid for once, by another call.
+    Usage usage = outcome.level() == CacheLevel.MISS ? outcome.usage() : null;
+    boolean chat = call.operation() == InferenceCall.Operation.CHAT;
+    if (usage != null) {
+      s.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, (long) usage.promptTokens());
+      if (chat) {
+        s.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, (long) usage.completionTokens());
+      }
+    }
+    InferenceException error = outcome.error();
+    String errorType = null;
+    if (error != null) {
+      errorType = errorType(error);
+      s.setAttribute(ERROR_TYPE, errorType);
+      s.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
+    }
+    s.end();
+    record(call, outcome, level, usage, chat, errorType);
+  }
+
+  private void record(
+      InferenceCall call,
+      CallOutcome outcome,
+      String level,
+      @Nullable Usage usage,
+      boolean chat,
+      @Nullable String errorType) {
+    DoubleHistogram duration = setup.duration();
+    LongHistogram tokens = setup.tokens();
+    if (duration == null || tokens == null) {
+      return;
+    }
+    AttributesBuilder common =
+        Attributes.builder()
+            .put(GEN_AI_OPERATION_NAME, call.operation().semanticName())
+            .put(GEN_AI_PROVIDER_NAME, setup.providerName())
+            .put(GEN_AI_REQUEST_MODEL, call.model())
+            .put(VAULTGEMMA_CACHE_LEVEL, level);
+    if (outcome.responseModel() != null) {
+      common.put(GEN_AI_RESPONSE_MODEL, outcome.responseModel());
+    }
+    String address = serverAddress;
+    if (address != null) {
+      common.put(SERVER_ADDRESS, address).put(SERVER_PORT, (long) serverPort);
+    }
+    Attributes base = common.build();
+    duration.record(
+        seconds(outcome.duration()),
+        errorType == null ? base : base.toBuilder().put(ERROR_TYPE, errorType).build());
+    if (usage != null) {
+      tokens.record(usage.promptTokens(), base.toBuilder().put(GEN_AI_TOKEN_TYPE, "input").build());
+      if (chat) {
+        tokens.record(
+            usage.completionTokens(), base.toBuilder().put(GEN_AI_TOKEN_TYPE, "output").build());
+      }
+    }
+  }
+
+  /** The {@code error.type} of a failed call: status, {@code timeout}, or the class name. */
+  static String errorType(InferenceException error) {
+    if (error instanceof InferenceHttpException http) {
+      return Integer.toString(http.status());
+    }
+    if (error instanceof InferenceTimeoutException) {
+      return "timeout";
+    }
+    return error.getClass().getName();
+  }
+
+  private static double seconds(Duration d) {
+    return d.toNanos() / 1e9;
+  }
+}

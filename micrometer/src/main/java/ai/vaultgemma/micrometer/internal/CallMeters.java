@@ -233,10 +233,11 @@ public final class CallMeters implements InferenceListener {
     }
     TokenMeters t = pair.tokens(op);
     t.input.record(usage.promptTokens());
-    if (!chat) {
+    DistributionSummary output = t.output;
+    if (output == null) {
       return;
     }
-    t.output.record(usage.completionTokens());
+    output.record(usage.completionTokens());
     Usage.PromptTokensDetails prompt = usage.promptTokensDetails();
     Integer cached = prompt == null ? null : prompt.cachedTokens();
     if (cached != null && cached > 0) {
@@ -457,7 +458,7 @@ public final class CallMeters implements InferenceListener {
     TokenMeters tokens(int op) {
       TokenMeters t = tokens.get(op);
       if (t == null) {
-        t = new TokenMeters(tags(op));
+        t = new TokenMeters(tags(op), OPERATIONS[op] == InferenceCall.Operation.CHAT);
         tokens.set(op, t);
       }
       return t;
@@ -468,14 +469,14 @@ public final class CallMeters implements InferenceListener {
   private final class TokenMeters {
     final Tags tags;
     final DistributionSummary input;
-    final DistributionSummary output;
+    final @Nullable DistributionSummary output; // null for embeddings, which have no output
     private volatile @Nullable Counter cached;
     private volatile @Nullable Counter reasoning;
 
-    TokenMeters(Tags tags) {
+    TokenMeters(Tags tags, boolean chat) {
       this.tags = tags;
       this.input = summary("input");
-      this.output = summary("output");
+      this.output = chat ? summary("output") : null;
     }
 
     private DistributionSummary summary(String type) {

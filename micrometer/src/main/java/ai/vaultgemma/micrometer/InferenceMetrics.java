@@ -42,9 +42,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * addresses, retry reasons and error types by a fixed limit of 32 each.
  *
  * <p><b>Thread safety.</b> Immutable once built, and thread-safe: one listener serves every call of
- * any number of clients. {@link #bind} may be called once per instance. Nothing to close: meters
- * hold the client's parts weakly and read {@code NaN} once the client is gone; remove them with
- * {@link MeterRegistry#remove} (see {@link #boundMeters()}) if the registry outlives the client.
+ * any number of clients (whose calls it then counts together). {@link #bind} may be called once per
+ * instance. Two instances on one registry need {@linkplain Builder#tags tags} that tell them apart:
+ * with equal tags Micrometer hands the second the first one's meters and ignores its gauge of
+ * active calls. Nothing to close: meters hold the client's parts weakly and read {@code NaN} once
+ * the client is gone; remove them with {@link MeterRegistry#remove} (see {@link #boundMeters()}) if
+ * the registry outlives the client.
  *
  * <p><b>Cost.</b> A cache hit pays two adder updates, one map lookup and the timer's record; no
  * tags are built per call. A miss adds the attempt's timer and the token summaries.

@@ -1,0 +1,236 @@
+package ai.vaultgemma.micrometer.internal;
+
+import static ai.vaultgemma.micrometer.MeterNames.CACHE_EVICTIONS;
+import static ai.vaultgemma.micrometer.MeterNames.CACHE_GETS;
+import static ai.vaultgemma.micrometer.MeterNames.CACHE_SIZE;
+import static ai.vaultgemma.micrometer.MeterNames.CACHE_SIZE_BYTES;
+import static ai.vaultgemma.micrometer.MeterNames.DB_POOL_ACQUIRE;
+import static ai.vaultgemma.micrometer.MeterNames.DB_POOL_CONNECTIONS;
+import static ai.vaultgemma.micrometer.MeterNames.DB_POOL_MAX;
+import static ai.vaultgemma.micrometer.MeterNames.DB_POOL_PENDING;
+import static ai.vaultgemma.micrometer.MeterNames.DB_POOL_TIMEOUTS;
+import static ai.vaultgemma.micrometer.MeterNames.HTTP_POOL_CALLS;
+import static ai.vaultgemma.micrometer.MeterNames.HTTP_POOL_CONNECTIONS;
+import static ai.vaultgemma.micrometer.MeterNames.TAG_CACHE;
+import static ai.vaultgemma.micrometer.MeterNames.TAG_POOL;
+import static ai.vaultgemma.micrometer.MeterNames.TAG_RESULT;
+import static ai.vaultgemma.micrometer.MeterNames.TAG_STATE;
+
+import ai.vaultgemma.cache.CacheStats;
+import ai.vaultgemma.cache.ResponseCache;
+import ai.vaultgemma.pool.DbPool;
+import ai.vaultgemma.pool.DbPoolStats;
+import ai.vaultgemma.pool.HttpPool;
+import ai.vaultgemma.pool.HttpPoolStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import okhttp3.Dispatcher;
+
+/**
+ * Registers the meters of a client's parts: its two caches, its HTTP pool and its DB pool. Each
+ * meter reads a {@link Memo} of the part's stats snapshot, so the meters of one part agree within a
+ * scrape and a cache is walked once per scrape, not once per meter.
+ *
+ * <p>Meters hold the part itself weakly (Micrometer's rule for gauges and function counters): once
+ * the client and its parts are unreachable the meters read {@code NaN}, and nothing here keeps the
+ * client alive. The memo, held by the meter's function, keeps the last snapshot, not the part.
+ */
+public final class PartMeters {
+  private final MeterRegistry registry;
+  private final Tags common;
+  private final long maxAgeNanos;
+  private final List<Meter> registered = new ArrayList<>();
+
+  /**
+   * Creates a binder.
+   *
+   * @param registry where meters go
+   * @param common tags on every meter
+   * @param maxAgeNanos how long a stats snapshot is reused
+   */
+  public PartMeters(MeterRegistry registry, Tags common, long maxAgeNanos) {
+    this.registry = registry;
+    this.common = common;
+    this.maxAgeNanos = maxAgeNanos;
+  }
+
+  /**
+   * Returns the meters registered so far.
+   *
+   * @return an unmodifiable copy
+   */
+  public List<Meter> registered() {
+    return List.copyOf(registered);
+  }
+
+  private <O, T> Memo<O, T> memo(Function<O, T> source) {
+    return new Memo<>(source, maxAgeNanos, System::nanoTime);
+  }
+
+  /**
+   * Binds one cache: lookups by result, evictions, entries and bytes.
+   *
+   * @param name the {@code cache} tag
+   * @param cache the cache
+   */
+  public void cache(String name, ResponseCache<?, ?> cache) {
+    Memo<ResponseCache<?, ?>, CacheStats> stats = memo(ResponseCache::stats);
+    Tags tags = common.and(TAG_CACHE, name);
+    counter(
+        CACHE_GETS,
+        "Cache lookups that found a live entry",
+        cache,
+        tags.and(TAG_RESULT, "hit"),
+        c -> stats.get(c).hitCount());
+    counter(
+        CACHE_GETS,
+        "Cache lookups that found no live entry",
+        cache,
+        tags.and(TAG_RESULT, "miss"),
+        c -> stats.get(c).missCount());
+    counter(
+        CACHE_EVICTIONS,
+        "Entries the cache removed on its own: expired or evicted for size",
+        cache,
+        tags,
+        c -> stats.get(c).evictionCount());
+    gauge(CACHE_SIZE, "Live entries in the cache", null, cache, tags, c -> stats.get(c).entries());
+    gauge(
+        CACHE_SIZE_BYTES,
+        "Size of the live entries, as the cache's weigher measures it",
+        "bytes",
+        cache,
+        tags,
+        c -> stats.get(c).totalSizeBytes());
+  }
+
+  /**
+   * Binds the HTTP pool: connections in use and idle, and the dispatcher's queued and running
+   * calls.
+   *
+   * @param pool the pool
+   */
+  public void httpPool(HttpPool pool) {
+    Memo<HttpPool, HttpPoolStats> stats = memo(HttpPool::stats);
+    gauge(
+        HTTP_POOL_CONNECTIONS,
+        "HTTP connections carrying a request",
+        null,
+        pool,
+        common.and(TAG_STATE, "in_use"),
+        p -> inUse(stats.get(p)));
+    gauge(
+        HTTP_POOL_CONNECTIONS,
+        "HTTP connections idle in the pool",
+        null,
+        pool,
+        common.and(TAG_STATE, "idle"),
+        p -> stats.get(p).idleConnections());
+    Dispatcher dispatcher = pool.okHttpClient().dispatcher();
+    gauge(
+        HTTP_POOL_CALLS,
+        "Asynchronous calls waiting for the dispatcher's limits",
+        null,
+        dispatcher,
+        common.and(TAG_STATE, "queued"),
+        Dispatcher::queuedCallsCount);
+    gauge(
+        HTTP_POOL_CALLS,
+        "Calls running on the dispatcher, blocking and asynchronous",
+        null,
+        dispatcher,
+        common.and(TAG_STATE, "running"),
+        Dispatcher::runningCallsCount);
+  }
+
+  private static double inUse(HttpPoolStats s) {
+    return Math.max(0, s.openConnections() - s.idleConnections());
+  }
+
+  /**
+   * Binds the DB pool: connections in use and idle, waiting threads, the maximum, acquisitions with
+   * their time, and timeouts.
+   *
+   * @param pool the pool
+   */
+  public void dbPool(DbPool pool) {
+    Memo<DbPool, DbPoolStats> stats = memo(DbPool::stats);
+    Tags tags = common.and(TAG_POOL, pool.config().poolName());
+    gauge(
+        DB_POOL_CONNECTIONS,
+        "DB connections borrowed right now",
+        null,
+        pool,
+        tags.and(TAG_STATE, "in_use"),
+        p -> stats.get(p).inUse());
+    gauge(
+        DB_POOL_CONNECTIONS,
+        "DB connections idle in the pool",
+        null,
+        pool,
+        tags.and(TAG_STATE, "idle"),
+        p -> stats.get(p).idle());
+    gauge(
+        DB_POOL_PENDING,
+        "Threads waiting for a DB connection",
+        null,
+        pool,
+        tags,
+        p -> stats.get(p).threadsAwaiting());
+    gauge(
+        DB_POOL_MAX,
+        "The DB pool's maximum of open connections",
+        null,
+        pool,
+        tags,
+        p -> stats.get(p).maxOpen());
+    registered.add(
+        FunctionTimer.builder(
+                DB_POOL_ACQUIRE,
+                pool,
+                p -> stats.get(p).totalAcquisitions(),
+                p -> stats.get(p).totalAcquisitionNanos(),
+                TimeUnit.NANOSECONDS)
+            .description("DB connections handed out, and the time spent acquiring them")
+            .tags(tags)
+            .register(registry));
+    counter(
+        DB_POOL_TIMEOUTS,
+        "DB connection requests that timed out",
+        pool,
+        tags,
+        p -> stats.get(p).timeoutCount());
+  }
+
+  private <T> void counter(
+      String name, String description, T obj, Tags tags, ToDoubleFunction<T> f) {
+    registered.add(
+        FunctionCounter.builder(name, obj, f)
+            .description(description)
+            .tags(tags)
+            .register(registry));
+  }
+
+  private <T> void gauge(
+      String name,
+      String description,
+      @org.jspecify.annotations.Nullable String baseUnit,
+      T obj,
+      Tags tags,
+      ToDoubleFunction<T> f) {
+    Gauge.Builder<T> b = Gauge.builder(name, obj, f).description(description).tags(tags);
+    if (baseUnit != null) {
+      b.baseUnit(baseUnit);
+    }
+    registered.add(b.register(registry));
+  }
+}

@@ -31,8 +31,9 @@ public final class Streaming {
               .message(ChatMessage.user("Tell me about connection pools."))
               .build();
       for (String round : new String[] {"from the server", "replayed from the cache"}) {
-        System.out.print("[" + round + "] ");
-        ChatStream stream = client.chatStream(request, new Printer());
+        // The label is printed with the first token: the client's log lines (an http_request
+        // event when the server's headers arrive) then never split it from the tokens.
+        ChatStream stream = client.chatStream(request, new Printer("[" + round + "] "));
         ChatResponse whole = stream.completion().join();
         System.out.println();
         System.out.println("  whole answer: " + whole.text());
@@ -43,8 +44,16 @@ public final class Streaming {
 
   /** Prints each content delta as it arrives. */
   private static final class Printer implements ChatStreamListener {
+    private String label;
+
+    Printer(String label) {
+      this.label = label;
+    }
+
     @Override
     public void onChunk(ChatChunk chunk) {
+      System.out.print(label); // chunks come one at a time, so no lock is needed
+      label = "";
       for (ChatChunk.Choice choice : chunk.choices()) {
         if (choice.delta() != null && choice.delta().text() != null) {
           System.out.print(choice.delta().text());

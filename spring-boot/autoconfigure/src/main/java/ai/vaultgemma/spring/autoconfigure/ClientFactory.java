@@ -280,7 +280,8 @@ final class ClientFactory {
     try {
       return build.get();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw VaultGemmaPropertyException.of(prefix, e);
+      // A rule between two values: keep the builder's field names, which say which two.
+      throw new VaultGemmaPropertyException(prefix, prefix + ": " + e.getMessage(), e);
     }
   }
 }

@@ -33,20 +33,13 @@ public final class VaultGemmaHealthAutoConfiguration {
    * @param client the application's client
    * @param properties where {@code vaultgemma.health.degraded-status} comes from
    * @return the indicator
-   * @throws VaultGemmaPropertyException if {@code vaultgemma.health.degraded-status} is blank
    */
   @Bean
   @ConditionalOnMissingBean(name = "vaultgemmaHealthIndicator")
   public InferenceClientHealthIndicator vaultgemmaHealthIndicator(
       InferenceClient client, VaultGemmaProperties properties) {
-    String code = properties.health().degradedStatus();
-    if (code.isBlank()) {
-      throw new VaultGemmaPropertyException(
-          "vaultgemma.health.degraded-status",
-          "vaultgemma.health.degraded-status must be a status code such as UP or DOWN but was"
-              + " blank",
-          null);
-    }
-    return new InferenceClientHealthIndicator(client, new Status(code.strip()));
+    // Binding turns a blank value into the default, UP; Status upper-cases nothing, so take it as is.
+    return new InferenceClientHealthIndicator(
+        client, new Status(properties.health().degradedStatus().strip()));
   }
 }

@@ -44,7 +44,7 @@ final class ClientFactory {
    * Returns a builder filled from the properties.
    *
    * @param dataSource the application's data source, for {@code
-   *     vaultgemma.shared-tier.use-application-data-source}; null if it has none
+   *     vaultgemma.tier.use-application-data-source}; null if it has none
    * @param dataSourceUrl {@code spring.datasource.url}, or null
    * @return the builder, not built
    * @throws VaultGemmaPropertyException if a property's value is bad
@@ -182,7 +182,7 @@ final class ClientFactory {
       boolean hasDbPool,
       @Nullable DataSource dataSource,
       @Nullable String dataSourceUrl) {
-    VaultGemmaProperties.SharedTier t = p.sharedTier();
+    VaultGemmaProperties.SharedTier t = p.tier();
     boolean useApp = t.useApplicationDataSource();
     Boolean enabled = t.enabled() != null ? t.enabled() : envOnOff(InferenceClient.ENV_SHARED_TIER);
     if (enabled == null) {
@@ -192,29 +192,29 @@ final class ClientFactory {
       return;
     }
     SharedTierConfig.Builder c = SharedTierConfig.defaults().toBuilder();
-    set("vaultgemma.shared-tier.table-prefix", t.tablePrefix(), c::tablePrefix);
-    set("vaultgemma.shared-tier.read-timeout", t.readTimeout(), c::readTimeout);
-    SharedTierConfig config = build("vaultgemma.shared-tier", c::build);
+    set("vaultgemma.tier.table-prefix", t.tablePrefix(), c::tablePrefix);
+    set("vaultgemma.tier.read-timeout", t.readTimeout(), c::readTimeout);
+    SharedTierConfig config = build("vaultgemma.tier", c::build);
     if (useApp) {
       if (dataSource == null) {
         throw new VaultGemmaPropertyException(
-            "vaultgemma.shared-tier.use-application-data-source",
-            "vaultgemma.shared-tier.use-application-data-source is true but the application has"
+            "vaultgemma.tier.use-application-data-source",
+            "vaultgemma.tier.use-application-data-source is true but the application has"
                 + " no DataSource bean",
             null);
       }
       String url = t.jdbcUrl() != null ? t.jdbcUrl() : dataSourceUrl;
       String jdbcUrl = url != null ? url : askUrl(dataSource);
-      set("vaultgemma.shared-tier.jdbc-url", jdbcUrl, u -> b.sharedTier(config, dataSource, u));
+      set("vaultgemma.tier.jdbc-url", jdbcUrl, u -> b.sharedTier(config, dataSource, u));
     } else if (hasDbPool) {
       b.sharedTier(config);
     } else {
       throw new VaultGemmaPropertyException(
-          "vaultgemma.shared-tier.enabled",
-          "vaultgemma.shared-tier.enabled is true but there is no database for it: set"
+          "vaultgemma.tier.enabled",
+          "vaultgemma.tier.enabled is true but there is no database for it: set"
               + " vaultgemma.db.dsn (or "
               + DbPoolConfig.ENV_DSN
-              + "), or vaultgemma.shared-tier.use-application-data-source=true",
+              + "), or vaultgemma.tier.use-application-data-source=true",
           null);
     }
   }
@@ -225,8 +225,8 @@ final class ClientFactory {
       return connection.getMetaData().getURL();
     } catch (SQLException e) {
       throw new VaultGemmaPropertyException(
-          "vaultgemma.shared-tier.jdbc-url",
-          "vaultgemma.shared-tier.jdbc-url must be set (or spring.datasource.url) when the"
+          "vaultgemma.tier.jdbc-url",
+          "vaultgemma.tier.jdbc-url must be set (or spring.datasource.url) when the"
               + " application's DataSource cannot be asked for its URL at startup: "
               + e.getMessage(),
           e);

@@ -41,7 +41,7 @@ public final class VaultGemmaAutoConfiguration {
    * @param environment where the seed's environment variables and {@code spring.datasource.url}
    *     are looked up
    * @param dataSource the application's data source, used only with {@code
-   *     vaultgemma.shared-tier.use-application-data-source=true}
+   *     vaultgemma.tier.use-application-data-source=true}
    * @param listeners listener beans, added in order
    * @param listenerFactories listener factory beans, added in order after the listeners
    * @param customizers customizers, applied in order last
@@ -58,7 +58,7 @@ public final class VaultGemmaAutoConfiguration {
       ObjectProvider<InferenceListener.Factory> listenerFactories,
       ObjectProvider<InferenceClientBuilderCustomizer> customizers) {
     DataSource appDataSource =
-        properties.sharedTier().useApplicationDataSource() ? dataSource.getIfUnique() : null;
+        properties.tier().useApplicationDataSource() ? dataSource.getIfUnique() : null;
     InferenceClient.Builder builder =
         new ClientFactory(properties, environment::getProperty)
             .builder(appDataSource, environment.getProperty("spring.datasource.url"));

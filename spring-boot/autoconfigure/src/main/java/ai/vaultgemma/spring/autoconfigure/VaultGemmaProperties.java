@@ -49,7 +49,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param cache the chat and embedding caches
  * @param http the HTTP pool: timeouts, connections and retries
  * @param db a DB pool of the client's own, for the shared tier
- * @param sharedTier the shared tier: a second cache level and the inference log in PostgreSQL
+ * @param tier the shared tier: a second cache level and the inference log in PostgreSQL. Named
+ *     {@code tier}, not {@code shared-tier}: under relaxed binding the seed's {@code
+ *     VAULTGEMMA_SHARED_TIER=on|off} variable would be read as the whole group and fail to bind.
  * @param health the Actuator health indicator
  */
 @ConfigurationProperties(VaultGemmaProperties.PREFIX)
@@ -67,7 +69,7 @@ public record VaultGemmaProperties(
     @DefaultValue Cache cache,
     @DefaultValue Http http,
     @DefaultValue Db db,
-    @DefaultValue SharedTier sharedTier,
+    @DefaultValue SharedTier tier,
     @DefaultValue Health health) {
 
   /** The prefix of every property: {@value}. */

@@ -43,7 +43,7 @@ class PropertyValidationTest {
         "vaultgemma.http.max-idle-connections=-3 | vaultgemma.http.max-idle-connections",
         "vaultgemma.http.retry.max-retries=-1 | vaultgemma.http.retry.max-retries",
         "vaultgemma.base-url=ftp://example.com/v1 | vaultgemma.base-url",
-        "vaultgemma.shared-tier.enabled=true | vaultgemma.shared-tier.enabled is true but there is no database for it",
+        "vaultgemma.tier.enabled=true | vaultgemma.tier.enabled is true but there is no database for it",
         "vaultgemma.db.max-open=4 | vaultgemma.db.dsn must be set (or POSTGRES_DSN) when other vaultgemma.db properties are",
       })
   void badValue_failsStartup_namingTheProperty(String property, String message) {

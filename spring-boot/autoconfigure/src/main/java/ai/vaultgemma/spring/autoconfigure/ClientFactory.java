@@ -54,8 +54,14 @@ final class ClientFactory {
     InferenceClient.builderFromEnv(env); // checks the seed variables, with the seed's messages
     InferenceClient.Builder b = InferenceClient.builder();
     String baseUrl = p.baseUrl() != null ? p.baseUrl() : envValue(InferenceClient.ENV_BASE_URL);
-    set("vaultgemma.base-url", baseUrl == null ? InferenceClient.DEFAULT_BASE_URL : baseUrl, b::baseUrl);
-    set("vaultgemma.api-key", p.apiKey() != null ? p.apiKey() : envValue(InferenceClient.ENV_API_KEY), b::apiKey);
+    set(
+        "vaultgemma.base-url",
+        baseUrl == null ? InferenceClient.DEFAULT_BASE_URL : baseUrl,
+        b::baseUrl);
+    set(
+        "vaultgemma.api-key",
+        p.apiKey() != null ? p.apiKey() : envValue(InferenceClient.ENV_API_KEY),
+        b::apiKey);
     set("vaultgemma.cache-scope", p.cacheScope(), b::cacheScope);
     set("vaultgemma.call-timeout", p.callTimeout(), b::callTimeout);
     set("vaultgemma.stream-timeout", p.streamTimeout(), b::streamTimeout);
@@ -128,7 +134,10 @@ final class ClientFactory {
         || r.retryOnIoFailure() != null) {
       RetryPolicy.Builder retry = RetryPolicy.defaults().toBuilder();
       set("vaultgemma.http.retry.max-retries", r.maxRetries(), retry::maxRetries);
-      set("vaultgemma.http.retry.retry-on-io-failure", r.retryOnIoFailure(), retry::retryOnIoFailure);
+      set(
+          "vaultgemma.http.retry.retry-on-io-failure",
+          r.retryOnIoFailure(),
+          retry::retryOnIoFailure);
       if (r.initialBackoff() != null || r.backoffMultiplier() != null || r.maxBackoff() != null) {
         Duration initial = orElse(r.initialBackoff(), RetryPolicy.DEFAULT_INITIAL_BACKOFF);
         double multiplier = orElse(r.backoffMultiplier(), RetryPolicy.DEFAULT_BACKOFF_MULTIPLIER);
@@ -168,8 +177,10 @@ final class ClientFactory {
     set("vaultgemma.db.dsn", dsn, c::dsn);
     set("vaultgemma.db.username", d.username(), c::username);
     set("vaultgemma.db.password", d.password(), c::password);
-    Long maxOpen = d.maxOpen() != null ? Long.valueOf(d.maxOpen()) : envLong(DbPoolConfig.ENV_MAX_OPEN);
-    Long maxIdle = d.maxIdle() != null ? Long.valueOf(d.maxIdle()) : envLong(DbPoolConfig.ENV_MAX_IDLE);
+    Long maxOpen =
+        d.maxOpen() != null ? Long.valueOf(d.maxOpen()) : envLong(DbPoolConfig.ENV_MAX_OPEN);
+    Long maxIdle =
+        d.maxIdle() != null ? Long.valueOf(d.maxIdle()) : envLong(DbPoolConfig.ENV_MAX_IDLE);
     set("vaultgemma.db.max-open", maxOpen, v -> c.maxOpen(Math.toIntExact(v)));
     set("vaultgemma.db.max-idle", maxIdle, v -> c.maxIdle(Math.toIntExact(v)));
     set("vaultgemma.db.acquire-timeout", d.acquireTimeout(), c::acquireTimeout);

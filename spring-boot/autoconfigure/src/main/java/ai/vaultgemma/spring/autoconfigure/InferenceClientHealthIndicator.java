@@ -15,10 +15,10 @@ import tools.jackson.databind.json.JsonMapper;
  * Reports {@link InferenceClient#health()} to Actuator as the {@code vaultgemma} component.
  *
  * <p>Status: the client's {@code ok} is {@link Status#UP}, {@code down} (closed) is {@link
- * Status#DOWN}, and {@code degraded} (calls succeed, but the database behind the shared tier
- * fails) is {@code vaultgemma.health.degraded-status}, {@code UP} by default: the client still
- * answers, from the server and its in-memory cache, so an outage of the shared database should not
- * take every instance out of the load balancer at once. The reasons are in the details either way.
+ * Status#DOWN}, and {@code degraded} (calls succeed, but the database behind the shared tier fails)
+ * is {@code vaultgemma.health.degraded-status}, {@code UP} by default: the client still answers,
+ * from the server and its in-memory cache, so an outage of the shared database should not take
+ * every instance out of the load balancer at once. The reasons are in the details either way.
  *
  * <p>Details are the seed's health JSON: {@code status}, {@code version}, {@code reasons}, {@code
  * client} (call counters) and each section of {@code pools} ({@code db_pool}, {@code http_pool},

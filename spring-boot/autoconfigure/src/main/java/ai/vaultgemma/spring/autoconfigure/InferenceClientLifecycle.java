@@ -22,8 +22,8 @@ public final class InferenceClientLifecycle implements SmartLifecycle {
 
   /**
    * The phase: {@code Integer.MAX_VALUE - 4096}. Lifecycles stop from the highest phase down, so
-   * this one stops after the web server (and after components in the default phase, such as
-   * message listeners, that may still call the client).
+   * this one stops after the web server (and after components in the default phase, such as message
+   * listeners, that may still call the client).
    */
   public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 

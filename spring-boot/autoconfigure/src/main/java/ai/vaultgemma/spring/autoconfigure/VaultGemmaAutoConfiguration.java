@@ -27,7 +27,9 @@ import org.springframework.core.env.Environment;
  */
 @AutoConfiguration
 @ConditionalOnClass(InferenceClient.class)
-@ConditionalOnBooleanProperty(name = VaultGemmaProperties.PREFIX + ".enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(
+    name = VaultGemmaProperties.PREFIX + ".enabled",
+    matchIfMissing = true)
 @EnableConfigurationProperties(VaultGemmaProperties.class)
 public final class VaultGemmaAutoConfiguration {
 
@@ -38,8 +40,8 @@ public final class VaultGemmaAutoConfiguration {
    * The client, built from the properties, the listener beans and the customizers.
    *
    * @param properties the bound {@code vaultgemma.*} properties
-   * @param environment where the seed's environment variables and {@code spring.datasource.url}
-   *     are looked up
+   * @param environment where the seed's environment variables and {@code spring.datasource.url} are
+   *     looked up
    * @param dataSource the application's data source, used only with {@code
    *     vaultgemma.tier.use-application-data-source=true}
    * @param listeners listener beans, added in order

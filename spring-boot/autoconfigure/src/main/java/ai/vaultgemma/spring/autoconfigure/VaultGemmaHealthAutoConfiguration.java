@@ -19,7 +19,9 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = VaultGemmaAutoConfiguration.class)
 @ConditionalOnClass({InferenceClient.class, HealthIndicator.class})
-@ConditionalOnBooleanProperty(name = VaultGemmaProperties.PREFIX + ".enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(
+    name = VaultGemmaProperties.PREFIX + ".enabled",
+    matchIfMissing = true)
 @ConditionalOnSingleCandidate(InferenceClient.class)
 @ConditionalOnEnabledHealthIndicator("vaultgemma")
 public final class VaultGemmaHealthAutoConfiguration {
@@ -38,7 +40,8 @@ public final class VaultGemmaHealthAutoConfiguration {
   @ConditionalOnMissingBean(name = "vaultgemmaHealthIndicator")
   public InferenceClientHealthIndicator vaultgemmaHealthIndicator(
       InferenceClient client, VaultGemmaProperties properties) {
-    // Binding turns a blank value into the default, UP; Status upper-cases nothing, so take it as is.
+    // Binding turns a blank value into the default, UP; Status upper-cases nothing, so take it as
+    // is.
     return new InferenceClientHealthIndicator(
         client, new Status(properties.health().degradedStatus().strip()));
   }

@@ -40,12 +40,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param callTimeout the deadline of a whole blocking or async call or embedding, counting the wait
  *     for a slot, every retry and the body. Default: the HTTP pool's call timeout (30 s).
  * @param streamTimeout the deadline of a whole stream. Default 10 minutes.
- * @param shutdownTimeout how long closing the client waits for calls in flight when the
- *     application shuts down. Default 30 s.
+ * @param shutdownTimeout how long closing the client waits for calls in flight when the application
+ *     shuts down. Default 30 s.
  * @param maxConcurrentCalls how many calls may be at all servers at once. Default 1024.
  * @param maxConcurrentCallsPerEndpoint how many calls may be at the server at once. Default 256.
- * @param maxWaitingCalls how many calls may wait for a slot; one more fails at once. Default
- *     10000.
+ * @param maxWaitingCalls how many calls may wait for a slot; one more fails at once. Default 10000.
  * @param cache the chat and embedding caches
  * @param http the HTTP pool: timeouts, connections and retries
  * @param db a DB pool of the client's own, for the shared tier
@@ -191,8 +190,8 @@ public record VaultGemmaProperties(
    *
    * @param degradedStatus the Actuator status reported while the client is degraded (calls succeed
    *     but the database behind the shared tier fails). Default {@code UP}, so that a database
-   *     outage does not take the application out of its load balancer; set {@code DOWN} or a
-   *     custom status such as {@code DEGRADED} to change that.
+   *     outage does not take the application out of its load balancer; set {@code DOWN} or a custom
+   *     status such as {@code DEGRADED} to change that.
    */
   public record Health(@DefaultValue("UP") String degradedStatus) {}
 }

@@ -16,12 +16,15 @@ final class Payloads {
     return new MockResponse.Builder()
         .code(200)
         .setHeader("Content-Type", "application/json")
-        .body(
-            "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
-                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
-                + text
-                + "\"},\"finish_reason\":\"stop\"}],"
-                + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}")
+        .body(completionJson(text))
         .build();
+  }
+
+  static String completionJson(String text) {
+    return "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
+        + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
+        + text
+        + "\"},\"finish_reason\":\"stop\"}],"
+        + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}";
   }
 }

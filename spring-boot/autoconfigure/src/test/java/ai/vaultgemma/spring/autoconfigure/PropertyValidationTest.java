@@ -2,13 +2,12 @@ package ai.vaultgemma.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.core.NestedExceptionUtils;
 
 /** A bad value stops startup with a message that names the property, the rule and the value. */
 class PropertyValidationTest {
@@ -18,18 +17,6 @@ class PropertyValidationTest {
           .withConfiguration(
               AutoConfigurations.of(
                   VaultGemmaAutoConfiguration.class, VaultGemmaHealthAutoConfiguration.class));
-
-  private static Throwable rootCause(Throwable failure) {
-    Throwable root = NestedExceptionUtils.getRootCause(failure);
-    Throwable cause = failure;
-    while (cause != null) {
-      if (cause instanceof VaultGemmaPropertyException) {
-        return cause;
-      }
-      cause = cause.getCause();
-    }
-    return root == null ? failure : root;
-  }
 
   @ParameterizedTest
   @CsvSource(
@@ -52,12 +39,14 @@ class PropertyValidationTest {
         .run(
             context -> {
               assertThat(context).hasFailed();
-              Throwable cause = rootCause(context.getStartupFailure());
+              Throwable cause = Failures.propertyException(context.getStartupFailure());
               assertThat(cause).isInstanceOf(VaultGemmaPropertyException.class);
               assertThat(cause.getMessage()).startsWith(message);
               assertThat(((VaultGemmaPropertyException) cause).property())
-                  .isEqualTo(property.substring(0, property.indexOf('=')).replace(
-                      "vaultgemma.db.max-open", "vaultgemma.db.dsn"));
+                  .isEqualTo(
+                      property
+                          .substring(0, property.indexOf('='))
+                          .replace("vaultgemma.db.max-open", "vaultgemma.db.dsn"));
             });
   }
 
@@ -67,7 +56,7 @@ class PropertyValidationTest {
         .withPropertyValues("vaultgemma.api-key=sk bad key")
         .run(
             context -> {
-              Throwable cause = rootCause(context.getStartupFailure());
+              Throwable cause = Failures.propertyException(context.getStartupFailure());
               assertThat(cause.getMessage())
                   .startsWith("vaultgemma.api-key must hold printable ASCII without spaces")
                   .contains("value hidden")
@@ -85,7 +74,7 @@ class PropertyValidationTest {
             "vaultgemma.db.max-idle=5")
         .run(
             context -> {
-              Throwable cause = rootCause(context.getStartupFailure());
+              Throwable cause = Failures.propertyException(context.getStartupFailure());
               assertThat(cause.getMessage())
                   .startsWith("vaultgemma.db: ")
                   .contains("maxIdle must be <= maxOpen (2) but was 5")

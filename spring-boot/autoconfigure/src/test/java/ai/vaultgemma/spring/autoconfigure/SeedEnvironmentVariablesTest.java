@@ -75,7 +75,12 @@ class SeedEnvironmentVariablesTest {
 
   @Test
   void properties_winOverSeedVariables() {
-    withEnv(Map.of("INFERENCE_BASE_URL", "http://from-env.invalid/v1", "INFERENCE_CACHE_CAPACITY", "77"))
+    withEnv(
+            Map.of(
+                "INFERENCE_BASE_URL",
+                "http://from-env.invalid/v1",
+                "INFERENCE_CACHE_CAPACITY",
+                "77"))
         .withPropertyValues(
             "vaultgemma.base-url=http://from-props.invalid/v1",
             "vaultgemma.cache.inference.capacity=5")
@@ -111,7 +116,8 @@ class SeedEnvironmentVariablesTest {
             context -> {
               assertThat(context).hasFailed();
               assertThat(context.getStartupFailure())
-                  .hasStackTraceContaining("INFERENCE_CACHE_TTL_HOURS must be a positive integer but was \"1h\"");
+                  .hasStackTraceContaining(
+                      "INFERENCE_CACHE_TTL_HOURS must be a positive integer but was \"1h\"");
             });
   }
 

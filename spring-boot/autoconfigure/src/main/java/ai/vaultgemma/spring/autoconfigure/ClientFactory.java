@@ -211,7 +211,7 @@ final class ClientFactory {
         throw new VaultGemmaPropertyException(
             "vaultgemma.tier.use-application-data-source",
             "vaultgemma.tier.use-application-data-source is true but the application has"
-                + " no DataSource bean",
+                + " no single (or @Primary) DataSource bean",
             null);
       }
       String url = t.jdbcUrl() != null ? t.jdbcUrl() : dataSourceUrl;

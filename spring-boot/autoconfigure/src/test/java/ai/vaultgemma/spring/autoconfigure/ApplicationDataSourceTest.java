@@ -98,7 +98,7 @@ class ApplicationDataSourceTest {
                   .isInstanceOf(VaultGemmaPropertyException.class)
                   .hasMessage(
                       "vaultgemma.tier.use-application-data-source is true but the application"
-                          + " has no DataSource bean");
+                          + " has no single (or @Primary) DataSource bean");
             });
   }
 

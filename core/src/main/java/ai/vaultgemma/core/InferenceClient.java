@@ -38,6 +38,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -725,6 +726,8 @@ public final class InferenceClient implements AutoCloseable {
     private @Nullable HttpPoolConfig httpPool;
     private @Nullable DbPoolConfig dbPool;
     private @Nullable SharedTierConfig sharedTier;
+    private @Nullable DataSource tierDataSource;
+    private @Nullable String tierJdbcUrl;
     private @Nullable ClientParts shared;
     private final List<InferenceListener.Factory> listeners = new ArrayList<>();
 
@@ -857,6 +860,40 @@ public final class InferenceClient implements AutoCloseable {
      */
     public Builder sharedTier(SharedTierConfig config) {
       this.sharedTier = Objects.requireNonNull(config, "config");
+      this.tierDataSource = null;
+      this.tierJdbcUrl = null;
+      return this;
+    }
+
+    /**
+     * Turns on the shared tier on a data source the application already has (a Spring Boot
+     * application's {@code DataSource}, say) instead of a DB pool of the client's own. The client
+     * opens and closes the tier, but never closes {@code dataSource}: its owner does, after closing
+     * the client. No {@link #dbPool(DbPoolConfig)} is needed; if one is set as well, the tier still
+     * uses {@code dataSource}.
+     *
+     * @param config the tier's configuration
+     * @param dataSource pooled connections to the database; not closed by the client
+     * @param jdbcUrl the URL {@code dataSource} connects to; its prefix picks the SQL dialect
+     *     ({@code jdbc:postgresql:} or {@code jdbc:h2:}). Never shown with its password.
+     * @return this builder
+     * @throws IllegalArgumentException if {@code jdbcUrl} is not a {@code jdbc:postgresql:} or
+     *     {@code jdbc:h2:} URL
+     * @throws NullPointerException if an argument is null
+     */
+    public Builder sharedTier(SharedTierConfig config, DataSource dataSource, String jdbcUrl) {
+      Objects.requireNonNull(config, "config");
+      Objects.requireNonNull(dataSource, "dataSource");
+      Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+      if (!jdbcUrl.startsWith("jdbc:postgresql:") && !jdbcUrl.startsWith("jdbc:h2:")) {
+        int colon = jdbcUrl.indexOf(':', jdbcUrl.indexOf(':') + 1);
+        throw new IllegalArgumentException(
+            "jdbcUrl must start with jdbc:postgresql: or jdbc:h2: but was "
+                + (colon < 0 ? "\"" + jdbcUrl + "\"" : jdbcUrl.substring(0, colon + 1) + "..."));
+      }
+      this.sharedTier = config;
+      this.tierDataSource = dataSource;
+      this.tierJdbcUrl = jdbcUrl;
       return this;
     }
 
@@ -1006,7 +1043,15 @@ public final class InferenceClient implements AutoCloseable {
       if (own) {
         parts =
             ClientParts.start(
-                shared, inferenceCache, embeddingCache, httpPool, dbPool, sharedTier, logger);
+                shared,
+                inferenceCache,
+                embeddingCache,
+                httpPool,
+                dbPool,
+                sharedTier,
+                tierDataSource,
+                tierJdbcUrl,
+                logger);
       }
       return new InferenceClient(this, Objects.requireNonNull(parts), own);
     }

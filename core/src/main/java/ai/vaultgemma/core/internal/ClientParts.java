@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -73,6 +74,8 @@ public final class ClientParts {
    * @param httpPool the HTTP pool's config, or null likewise
    * @param dbPool the DB pool's config, or null likewise (no DB pool for a first client)
    * @param sharedTier the tier's config, or null likewise (no tier for a first client)
+   * @param tierDataSource the application's data source for the tier, or null to use the DB pool
+   * @param tierJdbcUrl the URL {@code tierDataSource} connects to; set with it
    * @param logger the client's logger, for the pool's http events
    * @return the parts
    * @throws IllegalStateException if a tier is asked for without a DB pool
@@ -84,8 +87,13 @@ public final class ClientParts {
       @Nullable HttpPoolConfig httpPool,
       @Nullable DbPoolConfig dbPool,
       @Nullable SharedTierConfig sharedTier,
+      @Nullable DataSource tierDataSource,
+      @Nullable String tierJdbcUrl,
       StructuredLogger logger) {
-    if (sharedTier != null && dbPool == null && (shared == null || shared.db == null)) {
+    if (sharedTier != null
+        && tierDataSource == null
+        && dbPool == null
+        && (shared == null || shared.db == null)) {
       throw new IllegalStateException("sharedTier requires a dbPool");
     }
     List<AutoCloseable> started = new ArrayList<>();
@@ -105,7 +113,11 @@ public final class ClientParts {
         db = shared == null ? null : shared.db;
       }
       SharedTier tier;
-      if (sharedTier != null) {
+      if (sharedTier != null && tierDataSource != null) {
+        // The application's data source: the tier is ours to close, the data source is not.
+        tier = SharedTier.open(tierDataSource, Objects.requireNonNull(tierJdbcUrl), sharedTier);
+        started.add(tier);
+      } else if (sharedTier != null) {
         DbPool tierDb = Objects.requireNonNull(db);
         tier = SharedTier.open(tierDb.dataSource(), tierDb.config().jdbcUrl(), sharedTier);
         started.add(tier);

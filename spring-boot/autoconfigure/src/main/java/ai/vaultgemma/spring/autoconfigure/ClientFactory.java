@@ -1,0 +1,298 @@
+package ai.vaultgemma.spring.autoconfigure;
+
+import ai.vaultgemma.cache.CacheConfig;
+import ai.vaultgemma.core.InferenceClient;
+import ai.vaultgemma.core.tier.SharedTierConfig;
+import ai.vaultgemma.pool.DbPoolConfig;
+import ai.vaultgemma.pool.HttpPoolConfig;
+import ai.vaultgemma.pool.RetryPolicy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Fills an {@link InferenceClient.Builder} from {@link VaultGemmaProperties}. For each setting the
+ * order is: the property, then the seed's environment variable (read through the Spring {@code
+ * Environment}, with the seed's own parsing rules), then the library default. The seed variables
+ * are first checked by {@link InferenceClient#builderFromEnv}, so a malformed one fails with the
+ * seed's message, which names the variable.
+ *
+ * <p>Every value goes through the library builder's own check; a failure is rethrown as a {@link
+ * VaultGemmaPropertyException} naming the property. Not thread-safe; used once per client.
+ */
+final class ClientFactory {
+
+  private final VaultGemmaProperties p;
+  private final Function<String, @Nullable String> env;
+
+  /**
+   * @param properties the bound properties
+   * @param env looks up a seed environment variable (null when unset); the application's {@code
+   *     Environment}, so system environment, system properties and config files all count
+   */
+  ClientFactory(VaultGemmaProperties properties, Function<String, @Nullable String> env) {
+    this.p = properties;
+    this.env = env;
+  }
+
+  /**
+   * Returns a builder filled from the properties.
+   *
+   * @param dataSource the application's data source, for {@code
+   *     vaultgemma.tier.use-application-data-source}; null if it has none
+   * @param dataSourceUrl {@code spring.datasource.url}, or null
+   * @return the builder, not built
+   * @throws VaultGemmaPropertyException if a property's value is bad
+   * @throws IllegalArgumentException if a seed environment variable is malformed
+   */
+  InferenceClient.Builder builder(@Nullable DataSource dataSource, @Nullable String dataSourceUrl) {
+    InferenceClient.builderFromEnv(env); // checks the seed variables, with the seed's messages
+    InferenceClient.Builder b = InferenceClient.builder();
+    String baseUrl = p.baseUrl() != null ? p.baseUrl() : envValue(InferenceClient.ENV_BASE_URL);
+    set(
+        "vaultgemma.base-url",
+        baseUrl == null ? InferenceClient.DEFAULT_BASE_URL : baseUrl,
+        b::baseUrl);
+    set(
+        "vaultgemma.api-key",
+        p.apiKey() != null ? p.apiKey() : envValue(InferenceClient.ENV_API_KEY),
+        b::apiKey);
+    set("vaultgemma.cache-scope", p.cacheScope(), b::cacheScope);
+    set("vaultgemma.call-timeout", p.callTimeout(), b::callTimeout);
+    set("vaultgemma.stream-timeout", p.streamTimeout(), b::streamTimeout);
+    set("vaultgemma.shutdown-timeout", p.shutdownTimeout(), b::shutdownTimeout);
+    set("vaultgemma.max-concurrent-calls", p.maxConcurrentCalls(), b::maxConcurrentCalls);
+    set(
+        "vaultgemma.max-concurrent-calls-per-endpoint",
+        p.maxConcurrentCallsPerEndpoint(),
+        b::maxConcurrentCallsPerEndpoint);
+    set("vaultgemma.max-waiting-calls", p.maxWaitingCalls(), b::maxWaitingCalls);
+
+    VaultGemmaProperties.CacheSpec inference = p.cache().inference();
+    Long capacity =
+        inference.capacity() != null
+            ? inference.capacity()
+            : envLong(InferenceClient.ENV_CACHE_CAPACITY);
+    Long ttlHours = envLong(InferenceClient.ENV_CACHE_TTL_HOURS);
+    Duration ttl =
+        inference.ttl() != null
+            ? inference.ttl()
+            : ttlHours == null ? null : Duration.ofHours(ttlHours);
+    if (capacity != null || ttl != null) {
+      b.inferenceCache(cache("vaultgemma.cache.inference", CacheConfig.inference(), capacity, ttl));
+    }
+    VaultGemmaProperties.CacheSpec embeddings = p.cache().embeddings();
+    if (embeddings.capacity() != null || embeddings.ttl() != null) {
+      b.embeddingCache(
+          cache(
+              "vaultgemma.cache.embeddings",
+              CacheConfig.embeddings(),
+              embeddings.capacity(),
+              embeddings.ttl()));
+    }
+    b.httpPool(httpPool());
+
+    DbPoolConfig db = dbPool();
+    if (db != null) {
+      b.dbPool(db);
+    }
+    sharedTier(b, db != null, dataSource, dataSourceUrl);
+    return b;
+  }
+
+  private CacheConfig cache(
+      String prefix, CacheConfig preset, @Nullable Long capacity, @Nullable Duration ttl) {
+    CacheConfig.Builder c = preset.toBuilder();
+    set(prefix + ".capacity", capacity, c::maximumEntries);
+    set(prefix + ".ttl", ttl, c::defaultTtl);
+    return build(prefix, c::build);
+  }
+
+  private HttpPoolConfig httpPool() {
+    VaultGemmaProperties.Http h = p.http();
+    HttpPoolConfig.Builder c = HttpPoolConfig.fromEnv(env).toBuilder();
+    set("vaultgemma.http.connect-timeout", h.connectTimeout(), c::connectTimeout);
+    set("vaultgemma.http.read-timeout", h.readTimeout(), c::readTimeout);
+    set("vaultgemma.http.write-timeout", h.writeTimeout(), c::writeTimeout);
+    set("vaultgemma.http.call-timeout", h.callTimeout(), c::callTimeout);
+    set("vaultgemma.http.stream-idle-timeout", h.streamIdleTimeout(), c::streamIdleTimeout);
+    set("vaultgemma.http.max-idle-connections", h.maxIdleConnections(), c::maxIdleConnections);
+    set("vaultgemma.http.keep-alive", h.keepAlive(), c::keepAlive);
+    set("vaultgemma.http.max-requests", h.maxRequests(), c::maxRequests);
+    set("vaultgemma.http.max-requests-per-host", h.maxRequestsPerHost(), c::maxRequestsPerHost);
+    set("vaultgemma.http.http2", h.http2(), c::http2);
+    VaultGemmaProperties.Retry r = h.retry();
+    if (r.maxRetries() != null
+        || r.initialBackoff() != null
+        || r.backoffMultiplier() != null
+        || r.maxBackoff() != null
+        || r.retryOnIoFailure() != null) {
+      RetryPolicy.Builder retry = RetryPolicy.defaults().toBuilder();
+      set("vaultgemma.http.retry.max-retries", r.maxRetries(), retry::maxRetries);
+      set(
+          "vaultgemma.http.retry.retry-on-io-failure",
+          r.retryOnIoFailure(),
+          retry::retryOnIoFailure);
+      if (r.initialBackoff() != null || r.backoffMultiplier() != null || r.maxBackoff() != null) {
+        Duration initial = orElse(r.initialBackoff(), RetryPolicy.DEFAULT_INITIAL_BACKOFF);
+        double multiplier = orElse(r.backoffMultiplier(), RetryPolicy.DEFAULT_BACKOFF_MULTIPLIER);
+        Duration max = orElse(r.maxBackoff(), RetryPolicy.DEFAULT_MAX_BACKOFF);
+        String name =
+            r.initialBackoff() != null
+                ? "vaultgemma.http.retry.initial-backoff"
+                : r.backoffMultiplier() != null
+                    ? "vaultgemma.http.retry.backoff-multiplier"
+                    : "vaultgemma.http.retry.max-backoff";
+        set(name, initial, i -> retry.backoff(i, multiplier, max));
+      }
+      c.retryPolicy(build("vaultgemma.http.retry", retry::build));
+    }
+    return build("vaultgemma.http", c::build);
+  }
+
+  private @Nullable DbPoolConfig dbPool() {
+    VaultGemmaProperties.Db d = p.db();
+    String dsn = d.dsn() != null ? d.dsn() : envValue(DbPoolConfig.ENV_DSN);
+    if (dsn == null) {
+      if (d.username() != null
+          || d.password() != null
+          || d.maxOpen() != null
+          || d.maxIdle() != null
+          || d.acquireTimeout() != null) {
+        throw new VaultGemmaPropertyException(
+            "vaultgemma.db.dsn",
+            "vaultgemma.db.dsn must be set (or "
+                + DbPoolConfig.ENV_DSN
+                + ") when other vaultgemma.db properties are, but was not set",
+            null);
+      }
+      return null;
+    }
+    DbPoolConfig.Builder c = DbPoolConfig.builder();
+    set("vaultgemma.db.dsn", dsn, c::dsn);
+    set("vaultgemma.db.username", d.username(), c::username);
+    set("vaultgemma.db.password", d.password(), c::password);
+    Long maxOpen =
+        d.maxOpen() != null ? Long.valueOf(d.maxOpen()) : envLong(DbPoolConfig.ENV_MAX_OPEN);
+    Long maxIdle =
+        d.maxIdle() != null ? Long.valueOf(d.maxIdle()) : envLong(DbPoolConfig.ENV_MAX_IDLE);
+    set("vaultgemma.db.max-open", maxOpen, v -> c.maxOpen(Math.toIntExact(v)));
+    set("vaultgemma.db.max-idle", maxIdle, v -> c.maxIdle(Math.toIntExact(v)));
+    set("vaultgemma.db.acquire-timeout", d.acquireTimeout(), c::acquireTimeout);
+    c.failFast(d.failFast());
+    return build("vaultgemma.db", c::build);
+  }
+
+  private void sharedTier(
+      InferenceClient.Builder b,
+      boolean hasDbPool,
+      @Nullable DataSource dataSource,
+      @Nullable String dataSourceUrl) {
+    VaultGemmaProperties.SharedTier t = p.tier();
+    boolean useApp = t.useApplicationDataSource();
+    Boolean enabled = t.enabled() != null ? t.enabled() : envOnOff(InferenceClient.ENV_SHARED_TIER);
+    if (enabled == null) {
+      enabled = hasDbPool || useApp;
+    }
+    if (!enabled) {
+      return;
+    }
+    SharedTierConfig.Builder c = SharedTierConfig.defaults().toBuilder();
+    set("vaultgemma.tier.table-prefix", t.tablePrefix(), c::tablePrefix);
+    set("vaultgemma.tier.read-timeout", t.readTimeout(), c::readTimeout);
+    SharedTierConfig config = build("vaultgemma.tier", c::build);
+    if (useApp) {
+      if (dataSource == null) {
+        throw new VaultGemmaPropertyException(
+            "vaultgemma.tier.use-application-data-source",
+            "vaultgemma.tier.use-application-data-source is true but the application has"
+                + " no single (or @Primary) DataSource bean",
+            null);
+      }
+      String url = t.jdbcUrl() != null ? t.jdbcUrl() : dataSourceUrl;
+      String jdbcUrl = url != null ? url : askUrl(dataSource);
+      set("vaultgemma.tier.jdbc-url", jdbcUrl, u -> b.sharedTier(config, dataSource, u));
+    } else if (hasDbPool) {
+      b.sharedTier(config);
+    } else {
+      throw new VaultGemmaPropertyException(
+          "vaultgemma.tier.enabled",
+          "vaultgemma.tier.enabled is true but there is no database for it: set"
+              + " vaultgemma.db.dsn (or "
+              + DbPoolConfig.ENV_DSN
+              + "), or vaultgemma.tier.use-application-data-source=true",
+          null);
+    }
+  }
+
+  /** Asks a connection for its URL: the data source may be of any kind. */
+  private static String askUrl(DataSource dataSource) {
+    try (Connection connection = dataSource.getConnection()) {
+      return connection.getMetaData().getURL();
+    } catch (SQLException e) {
+      throw new VaultGemmaPropertyException(
+          "vaultgemma.tier.jdbc-url",
+          "vaultgemma.tier.jdbc-url must be set (or spring.datasource.url) when the"
+              + " application's DataSource cannot be asked for its URL at startup: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private @Nullable String envValue(String name) {
+    String value = env.apply(name);
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+
+  /** A seed number, already checked by {@code builderFromEnv}. */
+  private @Nullable Long envLong(String name) {
+    String value = envValue(name);
+    return value == null ? null : Long.valueOf(value);
+  }
+
+  /** The seed's on/off switch, already checked by {@code builderFromEnv} (when a DSN is set). */
+  private @Nullable Boolean envOnOff(String name) {
+    String value = envValue(name);
+    if (value == null) {
+      return null;
+    }
+    if (value.equalsIgnoreCase("on")) {
+      return true;
+    }
+    if (value.equalsIgnoreCase("off")) {
+      return false;
+    }
+    throw new IllegalArgumentException(name + " must be on or off but was \"" + value + "\"");
+  }
+
+  private static <T> T orElse(@Nullable T value, T otherwise) {
+    return value != null ? value : otherwise;
+  }
+
+  /** Hands a set value to a builder method, naming the property if the builder rejects it. */
+  private static <T> void set(String property, @Nullable T value, Consumer<T> setter) {
+    if (value == null) {
+      return;
+    }
+    try {
+      setter.accept(value);
+    } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
+      throw VaultGemmaPropertyException.of(property, e);
+    }
+  }
+
+  /** Builds a config, naming the group of properties if the combination is rejected. */
+  private static <T> T build(String prefix, Supplier<T> build) {
+    try {
+      return build.get();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // A rule between two values: keep the builder's field names, which say which two.
+      throw new VaultGemmaPropertyException(prefix, prefix + ": " + e.getMessage(), e);
+    }
+  }
+}

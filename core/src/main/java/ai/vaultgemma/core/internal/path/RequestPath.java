@@ -42,7 +42,8 @@ public final class RequestPath {
   private final Chain chain;
   private final Limiter limiter;
   private final Caches caches;
-  private final OpenAiTransport transport;
+  private final Router router;
+  private final String keyBaseUrl;
   private final CallCounters counters;
   private final Executor executor;
   private final StructuredLogger logger;
@@ -52,7 +53,7 @@ public final class RequestPath {
   /**
    * Assembles the path.
    *
-   * @param transport the protocol layer
+   * @param router the endpoints and how calls are spread over them
    * @param caches chat and embedding caches, each with its L2
    * @param tier the shared tier (for log rows), or null
    * @param logger the client's logger
@@ -66,7 +67,7 @@ public final class RequestPath {
    * @param listeners makes each call's listener
    */
   public RequestPath(
-      OpenAiTransport transport,
+      Router router,
       Caches caches,
       @Nullable SharedTier tier,
       StructuredLogger logger,
@@ -78,15 +79,15 @@ public final class RequestPath {
       Duration streamTimeout,
       InferenceListener.Factory listeners) {
     this.caches = caches;
-    this.transport = transport;
+    this.router = router;
+    this.keyBaseUrl = router.primary().transport().baseUrl();
     this.counters = new CallCounters();
     this.executor = executor;
     this.logger = logger;
     this.callTimeout = callTimeout;
     this.streamTimeout = streamTimeout;
     this.limiter = limiter;
-    this.chain =
-        assemble(transport, caches, tier, logger, clock, counters, timer, limiter, listeners);
+    this.chain = assemble(router, caches, tier, logger, clock, counters, timer, limiter, listeners);
   }
 
   /**
@@ -94,7 +95,7 @@ public final class RequestPath {
    * Stages for several endpoints, rate limits and concurrency go in this list, nowhere else.
    */
   private static Chain assemble(
-      OpenAiTransport transport,
+      Router router,
       Caches caches,
       @Nullable SharedTier tier,
       StructuredLogger logger,
@@ -112,10 +113,10 @@ public final class RequestPath {
             new DeadlineStage(timer), // from here on, every wait ends at the call's deadline
             new JoinStage(caches, counters), // an identical call in flight is joined
             new SharedTierStage(caches), // L2: within its read budget, refills L1
+            new RouteStage(router), // an endpoint (balanced, healthy); fallback on failure
             new LimitStage(limiter), // a concurrency slot, per endpoint and in total
             new StoreStage(caches, logger), // on the way back: L1, and L2 queued
-            new TransportStage(
-                transport, counters, logger))); // the server; retries from the policy
+            new TransportStage(counters, logger))); // the server; retries from the policy
   }
 
   /** The client's call counters. */
@@ -133,9 +134,14 @@ public final class RequestPath {
     return caches;
   }
 
-  /** The protocol layer (for calls that are not cached, such as model listing). */
+  /** The first endpoint's protocol layer (for calls that are not cached, such as model listing). */
   public OpenAiTransport transport() {
-    return transport;
+    return router.primary().transport();
+  }
+
+  /** The endpoints and their health. */
+  public Router router() {
+    return router;
   }
 
   private Exchange chatExchange(
@@ -144,7 +150,7 @@ public final class RequestPath {
       CallOptions options,
       String scope,
       TraceContext t) {
-    String key = CanonicalKeys.chatKey(request, transport.baseUrl(), scope);
+    String key = CanonicalKeys.chatKey(request, keyBaseUrl, scope);
     Duration timeout =
         options.timeout().orElse(mode == InferenceCall.Mode.STREAM ? streamTimeout : callTimeout);
     return Exchange.chat(
@@ -247,7 +253,7 @@ public final class RequestPath {
     List<String> inputs = request.inputs();
     List<String> keys = new ArrayList<>(inputs.size());
     for (String input : inputs) {
-      keys.add(CanonicalKeys.embeddingKey(request, input, transport.baseUrl(), scope));
+      keys.add(CanonicalKeys.embeddingKey(request, input, keyBaseUrl, scope));
     }
     Exchange exchange =
         Exchange.embeddings(

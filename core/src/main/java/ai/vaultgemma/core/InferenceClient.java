@@ -12,6 +12,7 @@ import ai.vaultgemma.core.internal.path.AnswerCodec;
 import ai.vaultgemma.core.internal.path.Caches;
 import ai.vaultgemma.core.internal.path.CallCounters;
 import ai.vaultgemma.core.internal.path.Limiter;
+import ai.vaultgemma.core.internal.path.RateLimiter;
 import ai.vaultgemma.core.internal.path.RequestPath;
 import ai.vaultgemma.core.internal.path.Router;
 import ai.vaultgemma.core.internal.path.TieredCache;
@@ -162,6 +163,8 @@ public final class InferenceClient implements AutoCloseable {
   private final List<Endpoint> endpoints;
   private final List<Endpoint> fallbacks;
   private final RoutingPolicy routing;
+  private final @Nullable RateLimit rateLimitPerScope;
+  private final @Nullable RateLimit rateLimitPerEndpoint;
   private final String scope;
   private final StructuredLogger logger;
   private final Duration shutdownTimeout;
@@ -183,6 +186,8 @@ public final class InferenceClient implements AutoCloseable {
     this.endpoints = List.copyOf(b.endpoints);
     this.fallbacks = List.copyOf(b.fallbacks);
     this.routing = b.routing;
+    this.rateLimitPerScope = b.rateLimitPerScope;
+    this.rateLimitPerEndpoint = b.rateLimitPerEndpoint;
     this.scope = b.scope;
     this.logger = b.logger;
     this.shutdownTimeout = b.shutdownTimeout;
@@ -224,7 +229,10 @@ public final class InferenceClient implements AutoCloseable {
             limiter,
             callTimeout != null ? callTimeout : parts.http().config().callTimeout(),
             streamTimeout,
-            InferenceListener.compose(listeners));
+            InferenceListener.compose(listeners),
+            rateLimitPerScope == null && rateLimitPerEndpoint == null
+                ? null
+                : new RateLimiter(rateLimitPerScope, rateLimitPerEndpoint));
     router.startProbing(parts.timer(), parts.executor());
   }
 
@@ -308,6 +316,8 @@ public final class InferenceClient implements AutoCloseable {
     b.endpoints.addAll(endpoints);
     b.fallbacks.addAll(fallbacks);
     b.routing = routing;
+    b.rateLimitPerScope = rateLimitPerScope;
+    b.rateLimitPerEndpoint = rateLimitPerEndpoint;
     b.scope = scope;
     b.logger = logger;
     b.shutdownTimeout = shutdownTimeout;
@@ -757,6 +767,8 @@ public final class InferenceClient implements AutoCloseable {
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final List<Endpoint> fallbacks = new ArrayList<>();
     private RoutingPolicy routing = RoutingPolicy.defaults();
+    private @Nullable RateLimit rateLimitPerScope;
+    private @Nullable RateLimit rateLimitPerEndpoint;
     private String scope = DEFAULT_SCOPE;
     private StructuredLogger logger = StructuredLogger.of(InferenceClient.class);
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
@@ -943,6 +955,32 @@ public final class InferenceClient implements AutoCloseable {
      */
     public Builder routing(RoutingPolicy policy) {
       this.routing = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Limits each cache scope (tenant) to this rate of calls sent to servers, in this client's
+     * memory (default none). Cache hits and joined calls do not count. See {@link RateLimit}.
+     *
+     * @param limit the limit of each scope
+     * @return this builder
+     * @throws NullPointerException if {@code limit} is null
+     */
+    public Builder rateLimitPerScope(RateLimit limit) {
+      this.rateLimitPerScope = Objects.requireNonNull(limit, "limit");
+      return this;
+    }
+
+    /**
+     * Limits each endpoint to this rate of calls, in this client's memory (default none); a
+     * fallback counts on the endpoint it goes to. See {@link RateLimit}.
+     *
+     * @param limit the limit of each endpoint
+     * @return this builder
+     * @throws NullPointerException if {@code limit} is null
+     */
+    public Builder rateLimitPerEndpoint(RateLimit limit) {
+      this.rateLimitPerEndpoint = Objects.requireNonNull(limit, "limit");
       return this;
     }
 

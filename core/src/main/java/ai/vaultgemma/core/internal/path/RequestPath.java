@@ -65,6 +65,7 @@ public final class RequestPath {
    * @param callTimeout the default deadline of a blocking or async call, or of embeddings
    * @param streamTimeout the default deadline of a stream
    * @param listeners makes each call's listener
+   * @param rateLimits the client-side rate limits, or null for none
    */
   public RequestPath(
       Router router,
@@ -77,7 +78,8 @@ public final class RequestPath {
       Limiter limiter,
       Duration callTimeout,
       Duration streamTimeout,
-      InferenceListener.Factory listeners) {
+      InferenceListener.Factory listeners,
+      @Nullable RateLimiter rateLimits) {
     this.caches = caches;
     this.router = router;
     this.keyBaseUrl = router.primary().transport().baseUrl();
@@ -87,7 +89,9 @@ public final class RequestPath {
     this.callTimeout = callTimeout;
     this.streamTimeout = streamTimeout;
     this.limiter = limiter;
-    this.chain = assemble(router, caches, tier, logger, clock, counters, timer, limiter, listeners);
+    this.chain =
+        assemble(
+            router, caches, tier, logger, clock, counters, timer, limiter, listeners, rateLimits);
   }
 
   /**
@@ -103,9 +107,10 @@ public final class RequestPath {
       CallCounters counters,
       ScheduledExecutorService timer,
       Limiter limiter,
-      InferenceListener.Factory listeners) {
+      InferenceListener.Factory listeners,
+      @Nullable RateLimiter rateLimits) {
     return Chain.of(
-        List.of(
+        stages(
             new ObserveStage(
                 counters, logger, tier, clock, listeners), // trace, counters, listener, log
             new ReplayStage(), // a stream answered from a cache gets its chunks
@@ -114,9 +119,21 @@ public final class RequestPath {
             new JoinStage(caches, counters), // an identical call in flight is joined
             new SharedTierStage(caches), // L2: within its read budget, refills L1
             new RouteStage(router), // an endpoint (balanced, healthy); fallback on failure
+            rateLimits == null ? null : new RateLimitStage(rateLimits, timer), // RPM and TPM
             new LimitStage(limiter), // a concurrency slot, per endpoint and in total
             new StoreStage(caches, logger), // on the way back: L1, and L2 queued
             new TransportStage(counters, logger))); // the server; retries from the policy
+  }
+
+  /** The stages in order, leaving out the ones a client does not use (null). */
+  private static List<Stage> stages(@Nullable Stage... stages) {
+    List<Stage> list = new ArrayList<>(stages.length);
+    for (Stage s : stages) {
+      if (s != null) {
+        list.add(s);
+      }
+    }
+    return list;
   }
 
   /** The client's call counters. */

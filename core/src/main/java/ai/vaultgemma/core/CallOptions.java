@@ -1,13 +1,21 @@
 package ai.vaultgemma.core;
 
+import ai.vaultgemma.core.internal.BaseUrls;
+import ai.vaultgemma.pool.RetryPolicy;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Per-call options: skip the cache read, skip the cache write, override the TTL, set the cache
- * scope (tenant isolation), or set the call's deadline.
+ * scope (tenant isolation), set the call's deadline, add headers, send another API key, or use
+ * another retry policy.
  *
  * <p>Immutable and thread-safe; build once and reuse. {@link #defaults()} reads and writes the
  * cache with the client's TTL and scope.
@@ -16,7 +24,15 @@ import org.jspecify.annotations.Nullable;
  * CallOptions fresh = CallOptions.builder().skipCacheRead(true).build();   // always ask the server
  * CallOptions tenant = CallOptions.builder().scope("tenant-42").ttl(Duration.ofMinutes(5)).build();
  * ChatResponse answer = client.chat(request, tenant);
+ * CallOptions patient = CallOptions.builder()
+ *     .header("X-Request-Priority", "low")
+ *     .apiKey(tenantKey)                       // never logged, never in toString()
+ *     .retryPolicy(RetryPolicy.none())         // this call is not re-sent by the HTTP pool
+ *     .build();
  * }</pre>
+ *
+ * <p>A per-call API key, headers and retry policy do not change the cache key: they cannot change
+ * the answer. An identical call already in flight is joined whatever its key.
  */
 public final class CallOptions {
 
@@ -29,6 +45,20 @@ public final class CallOptions {
   /** The longest scope, in characters. */
   public static final int MAXIMUM_SCOPE_LENGTH = 200;
 
+  /** Header names a call cannot set: the transport owns them, or {@code apiKey} sets them. */
+  public static final Set<String> RESERVED_HEADERS =
+      Set.of(
+          "authorization",
+          "host",
+          "content-length",
+          "content-type",
+          "transfer-encoding",
+          "connection",
+          "traceparent");
+
+  /** The most headers one call may add. */
+  public static final int MAXIMUM_HEADERS = 64;
+
   private static final CallOptions DEFAULTS = new Builder().build();
 
   private final boolean skipCacheRead;
@@ -36,8 +66,17 @@ public final class CallOptions {
   private final @Nullable Duration ttl;
   private final @Nullable String scope;
   private final @Nullable Duration timeout;
+  private final Map<String, String> headers;
+  private final @Nullable String apiKey;
+  private final @Nullable RetryPolicy retryPolicy;
 
   private CallOptions(Builder b) {
+    this.headers =
+        b.headers.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+    this.apiKey = b.apiKey;
+    this.retryPolicy = b.retryPolicy;
     this.skipCacheRead = b.skipCacheRead;
     this.skipCacheWrite = b.skipCacheWrite;
     this.ttl = b.ttl;
@@ -75,6 +114,9 @@ public final class CallOptions {
     b.ttl = ttl;
     b.scope = scope;
     b.timeout = timeout;
+    b.headers.putAll(headers);
+    b.apiKey = apiKey;
+    b.retryPolicy = retryPolicy;
     return b;
   }
 
@@ -108,6 +150,33 @@ public final class CallOptions {
     return Optional.ofNullable(timeout);
   }
 
+  /**
+   * Returns the headers this call adds to its requests, in the order they were set.
+   *
+   * @return an unmodifiable map, empty when none
+   */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /**
+   * Returns the API key this call sends instead of its endpoint's. Treat it as a secret.
+   *
+   * @return the key, or empty for the endpoint's own
+   */
+  public Optional<String> apiKey() {
+    return Optional.ofNullable(apiKey);
+  }
+
+  /**
+   * Returns the retry policy this call's requests use instead of the HTTP pool's.
+   *
+   * @return the policy, or empty for the pool's
+   */
+  public Optional<RetryPolicy> retryPolicy() {
+    return Optional.ofNullable(retryPolicy);
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof CallOptions other
@@ -115,12 +184,15 @@ public final class CallOptions {
         && skipCacheWrite == other.skipCacheWrite
         && Objects.equals(ttl, other.ttl)
         && Objects.equals(scope, other.scope)
-        && Objects.equals(timeout, other.timeout);
+        && Objects.equals(timeout, other.timeout)
+        && headers.equals(other.headers)
+        && Objects.equals(apiKey, other.apiKey)
+        && Objects.equals(retryPolicy, other.retryPolicy);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(skipCacheRead, skipCacheWrite, ttl, scope, timeout);
+    return Objects.hash(skipCacheRead, skipCacheWrite, ttl, scope, timeout, headers.keySet());
   }
 
   @Override
@@ -132,6 +204,9 @@ public final class CallOptions {
         + (ttl == null ? "" : ", ttl=" + ttl)
         + (scope == null ? "" : ", scope=" + scope)
         + (timeout == null ? "" : ", timeout=" + timeout)
+        + (headers.isEmpty() ? "" : ", headers=" + headers.keySet())
+        + (apiKey == null ? "" : ", apiKey=****")
+        + (retryPolicy == null ? "" : ", retryPolicy=" + retryPolicy)
         + "}";
   }
 
@@ -142,6 +217,9 @@ public final class CallOptions {
     private @Nullable Duration ttl;
     private @Nullable String scope;
     private @Nullable Duration timeout;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private @Nullable String apiKey;
+    private @Nullable RetryPolicy retryPolicy;
 
     private Builder() {}
 
@@ -215,6 +293,84 @@ public final class CallOptions {
      */
     public Builder timeout(Duration timeout) {
       this.timeout = checkTimeout("timeout", timeout);
+      return this;
+    }
+
+    /**
+     * Adds a header to this call's requests, replacing one of the same name set before. Header
+     * values may be secrets: {@link CallOptions#toString()} shows only the names, and messages
+     * never show a value.
+     *
+     * @param name the header's name, a token; not one of {@link #RESERVED_HEADERS}
+     * @param value the value, printable ASCII or tab
+     * @return this builder
+     * @throws IllegalArgumentException if the name is reserved or malformed, the value holds a
+     *     character a header cannot carry (the value is not shown), or there are already {@value
+     *     #MAXIMUM_HEADERS} headers
+     * @throws NullPointerException if an argument is null
+     */
+    public Builder header(String name, String value) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("header name must not be empty");
+      }
+      for (int i = 0; i < name.length(); i++) {
+        char c = name.charAt(i);
+        if (c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+          throw new IllegalArgumentException(
+              "header name must be a token but \"" + name + "\" has a bad character at " + i);
+        }
+      }
+      if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException(
+            "header "
+                + name
+                + " is set by the client and cannot be set per call"
+                + (name.equalsIgnoreCase("authorization") ? " (use apiKey)" : ""));
+      }
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if ((c < ' ' && c != '\t') || c >= 0x7f) {
+          throw new IllegalArgumentException(
+              "header " + name + " value has a bad character at " + i + " (value hidden)");
+        }
+      }
+      headers.keySet().removeIf(n -> n.equalsIgnoreCase(name));
+      if (headers.size() >= MAXIMUM_HEADERS) {
+        throw new IllegalArgumentException(
+            "headers: at most " + MAXIMUM_HEADERS + " per call, " + name + " is one more");
+      }
+      headers.put(name, value);
+      return this;
+    }
+
+    /**
+     * Sends this call with its own API key ({@code Authorization: Bearer}) instead of its
+     * endpoint's, on every endpoint it goes to. Never logged, never in {@code toString()} or
+     * messages.
+     *
+     * @param apiKey the key
+     * @return this builder
+     * @throws IllegalArgumentException if the key is blank or holds characters a header cannot
+     *     carry (the value is not shown)
+     * @throws NullPointerException if {@code apiKey} is null
+     */
+    public Builder apiKey(String apiKey) {
+      this.apiKey = BaseUrls.checkApiKey(Objects.requireNonNull(apiKey, "apiKey"));
+      return this;
+    }
+
+    /**
+     * Uses this retry policy for this call's requests instead of the HTTP pool's (on each endpoint
+     * it goes to; falling back to another endpoint is the routing policy's).
+     *
+     * @param policy the policy, such as {@link RetryPolicy#none()}
+     * @return this builder
+     * @throws NullPointerException if {@code policy} is null
+     */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

@@ -29,8 +29,9 @@ import tools.jackson.databind.node.ObjectNode;
  * }</pre>
  *
  * <p>Status: {@link Status#DOWN} once the client is closed; {@link Status#DEGRADED} when the
- * database does not answer its health check or the shared tier cannot read or write (calls still
- * succeed from the in-memory cache and the backend); otherwise {@link Status#OK}.
+ * database does not answer its health check, the shared tier cannot read or write, or (with several
+ * endpoints) an endpoint's circuit breaker is not closed (calls still succeed from the in-memory
+ * cache and the other endpoints); otherwise {@link Status#OK}.
  */
 public final class HealthSnapshot {
 
@@ -75,6 +76,7 @@ public final class HealthSnapshot {
   private final CacheStats inferenceCache;
   private final CacheStats embeddingCache;
   private final @Nullable SharedTierHealth sharedTier;
+  private final List<EndpointHealth> endpoints;
 
   HealthSnapshot(
       Status status,
@@ -86,7 +88,8 @@ public final class HealthSnapshot {
       @Nullable DbHealth dbHealth,
       CacheStats inferenceCache,
       CacheStats embeddingCache,
-      @Nullable SharedTierHealth sharedTier) {
+      @Nullable SharedTierHealth sharedTier,
+      List<EndpointHealth> endpoints) {
     this.status = Objects.requireNonNull(status, "status");
     this.version = Objects.requireNonNull(version, "version");
     this.reasons = List.copyOf(reasons);
@@ -97,6 +100,7 @@ public final class HealthSnapshot {
     this.inferenceCache = Objects.requireNonNull(inferenceCache, "inferenceCache");
     this.embeddingCache = Objects.requireNonNull(embeddingCache, "embeddingCache");
     this.sharedTier = sharedTier;
+    this.endpoints = List.copyOf(endpoints);
   }
 
   /** Returns the overall status. */
@@ -150,10 +154,23 @@ public final class HealthSnapshot {
   }
 
   /**
+   * Returns each endpoint's health: the replicas in order, then the fallbacks. One entry for a
+   * client with one base URL.
+   *
+   * @return the endpoints
+   */
+  public List<EndpointHealth> endpoints() {
+    return endpoints;
+  }
+
+  /**
    * Renders the snapshot as one line of JSON in the seed's shape: {@code status}, {@code version},
    * and under {@code pools} the objects {@code db_pool}, {@code http_pool}, {@code inference_cache}
    * and {@code embedding_cache}; plus {@code reasons}, {@code client} and, with a shared tier,
-   * {@code shared_tier}. Without a DB pool, {@code db_pool} has {@code "configured":false} and zero
+   * {@code shared_tier}; and {@code endpoints}, an array with each endpoint's {@code name}, {@code
+   * base_url}, breaker {@code state} ({@code closed}, {@code open}, {@code half_open}), {@code
+   * weight}, {@code in_flight}, {@code calls}, {@code failures}, {@code consecutive_failures} and
+   * {@code probes}. Without a DB pool, {@code db_pool} has {@code "configured":false} and zero
    * counts.
    *
    * @return the JSON text
@@ -202,6 +219,20 @@ public final class HealthSnapshot {
       tier.put("log_dropped", sharedTier.inferenceLog().droppedCount());
       tier.put("log_failed", sharedTier.inferenceLog().failedCount());
       tier.put("log_queued", sharedTier.inferenceLog().queuedCount());
+    }
+
+    tools.jackson.databind.node.ArrayNode endpointArray = root.putArray("endpoints");
+    for (EndpointHealth e : endpoints) {
+      ObjectNode node = endpointArray.addObject();
+      node.put("name", e.name());
+      node.put("base_url", e.baseUrl());
+      node.put("state", e.state().jsonName());
+      node.put("weight", e.weight());
+      node.put("in_flight", e.inFlight());
+      node.put("calls", e.calls());
+      node.put("failures", e.failures());
+      node.put("consecutive_failures", e.consecutiveFailures());
+      node.put("probes", e.probes());
     }
 
     ObjectNode c = root.putObject("client");

@@ -1,5 +1,6 @@
 package ai.vaultgemma.core;
 
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -94,4 +95,17 @@ public interface InferenceCall {
    * @return the request, or null for chat
    */
   @Nullable EmbeddingRequest embeddingRequest();
+
+  /**
+   * Returns the endpoint the call's last request went to, as messages name it (scheme, host and
+   * port): the one that answered when the call succeeded from a server, the last one tried when it
+   * failed. Empty while no request was sent, and for calls a cache or a joined call answered. With
+   * several endpoints and fallbacks this is how a listener learns which endpoint answered; read it
+   * in {@link InferenceListener#callEnd}.
+   *
+   * @return the endpoint's name, or empty
+   */
+  default Optional<String> endpoint() {
+    return Optional.empty();
+  }
 }

@@ -12,7 +12,9 @@ import ai.vaultgemma.core.internal.path.AnswerCodec;
 import ai.vaultgemma.core.internal.path.Caches;
 import ai.vaultgemma.core.internal.path.CallCounters;
 import ai.vaultgemma.core.internal.path.Limiter;
+import ai.vaultgemma.core.internal.path.RateLimiter;
 import ai.vaultgemma.core.internal.path.RequestPath;
+import ai.vaultgemma.core.internal.path.Router;
 import ai.vaultgemma.core.internal.path.TieredCache;
 import ai.vaultgemma.core.tier.SharedTier;
 import ai.vaultgemma.core.tier.SharedTierConfig;
@@ -30,14 +32,17 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -153,8 +158,14 @@ public final class InferenceClient implements AutoCloseable {
   private final ClientParts parts;
   private final boolean ownsParts;
   private final RequestPath path;
-  private final String baseUrl;
+  private final @Nullable String baseUrl;
   private final @Nullable String apiKey;
+  private final @Nullable Supplier<String> apiKeySupplier;
+  private final List<Endpoint> endpoints;
+  private final List<Endpoint> fallbacks;
+  private final RoutingPolicy routing;
+  private final @Nullable RateLimit rateLimitPerScope;
+  private final @Nullable RateLimit rateLimitPerEndpoint;
   private final String scope;
   private final StructuredLogger logger;
   private final Duration shutdownTimeout;
@@ -170,16 +181,19 @@ public final class InferenceClient implements AutoCloseable {
   private InferenceClient(Builder b, ClientParts parts, boolean ownsParts) {
     this.parts = parts;
     this.ownsParts = ownsParts;
-    this.baseUrl = Objects.requireNonNull(b.baseUrl);
+    this.baseUrl = b.baseUrl;
     this.apiKey = b.apiKey;
+    this.apiKeySupplier = b.apiKeySupplier;
+    this.endpoints = List.copyOf(b.endpoints);
+    this.fallbacks = List.copyOf(b.fallbacks);
+    this.routing = b.routing;
+    this.rateLimitPerScope = b.rateLimitPerScope;
+    this.rateLimitPerEndpoint = b.rateLimitPerEndpoint;
     this.scope = b.scope;
     this.logger = b.logger;
     this.shutdownTimeout = b.shutdownTimeout;
     this.clock = b.clock;
     this.listeners = List.copyOf(b.listeners);
-    OpenAiTransport transport =
-        new OpenAiTransport(
-            parts.http().okHttpClient(), parts.http().streamingClient(), baseUrl, apiKey, clock);
     Caches caches =
         new Caches(
             new TieredCache<>(
@@ -193,14 +207,20 @@ public final class InferenceClient implements AutoCloseable {
     this.maxWaitingCalls = b.maxWaitingCalls;
     Limiter limiter =
         new Limiter(
-            transport.endpointName(),
-            maxConcurrentCallsPerEndpoint,
-            maxConcurrentCalls,
-            maxWaitingCalls,
-            parts.timer());
+            maxConcurrentCallsPerEndpoint, maxConcurrentCalls, maxWaitingCalls, parts.timer());
+    Router router =
+        new Router(
+            endpoints.isEmpty() ? List.of(shorthandEndpoint(b)) : endpoints,
+            fallbacks,
+            routing,
+            e ->
+                new OpenAiTransport(
+                    parts.http().okHttpClient(), parts.http().streamingClient(), e, clock),
+            limiter,
+            System::nanoTime);
     this.path =
         new RequestPath(
-            transport,
+            router,
             caches,
             parts.tier(),
             logger,
@@ -210,7 +230,22 @@ public final class InferenceClient implements AutoCloseable {
             limiter,
             callTimeout != null ? callTimeout : parts.http().config().callTimeout(),
             streamTimeout,
-            InferenceListener.compose(listeners));
+            InferenceListener.compose(listeners),
+            rateLimitPerScope == null && rateLimitPerEndpoint == null
+                ? null
+                : new RateLimiter(rateLimitPerScope, rateLimitPerEndpoint));
+    router.startProbing(parts.timer(), parts.executor());
+  }
+
+  /** The one endpoint {@code baseUrl(...)} and {@code apiKey(...)} describe. */
+  private static Endpoint shorthandEndpoint(Builder b) {
+    Endpoint.Builder e = Endpoint.builder(Objects.requireNonNull(b.baseUrl, "baseUrl"));
+    if (b.apiKey != null) {
+      e.apiKey(b.apiKey);
+    } else if (b.apiKeySupplier != null) {
+      e.apiKey(b.apiKeySupplier);
+    }
+    return e.build();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -278,6 +313,12 @@ public final class InferenceClient implements AutoCloseable {
     Builder b = new Builder();
     b.baseUrl = baseUrl;
     b.apiKey = apiKey;
+    b.apiKeySupplier = apiKeySupplier;
+    b.endpoints.addAll(endpoints);
+    b.fallbacks.addAll(fallbacks);
+    b.routing = routing;
+    b.rateLimitPerScope = rateLimitPerScope;
+    b.rateLimitPerEndpoint = rateLimitPerEndpoint;
     b.scope = scope;
     b.logger = logger;
     b.shutdownTimeout = shutdownTimeout;
@@ -604,6 +645,14 @@ public final class InferenceClient implements AutoCloseable {
         reasons.add("database: " + dbHealth.reason());
       }
     }
+    List<EndpointHealth> endpointHealth = path.router().health();
+    if (endpointHealth.size() > 1) {
+      for (EndpointHealth e : endpointHealth) {
+        if (e.state() != EndpointHealth.State.CLOSED) {
+          reasons.add("endpoint " + e.name() + ": circuit " + e.state().jsonName());
+        }
+      }
+    }
     SharedTier tier = parts.tier();
     SharedTierHealth tierHealth = tier == null ? null : tier.health();
     if (tierHealth != null && !SharedTierHealth.OK.equals(tierHealth.status())) {
@@ -628,7 +677,8 @@ public final class InferenceClient implements AutoCloseable {
         dbHealth,
         parts.chatCache().stats(),
         parts.embeddingCache().stats(),
-        tierHealth);
+        tierHealth,
+        endpointHealth);
   }
 
   /**
@@ -645,6 +695,7 @@ public final class InferenceClient implements AutoCloseable {
     if (tracker.isClosed()) {
       return;
     }
+    path.router().stopProbing();
     int left = tracker.closeAndAwait(shutdownTimeout);
     if (left > 0) {
       logger.warn(
@@ -672,8 +723,9 @@ public final class InferenceClient implements AutoCloseable {
   public String toString() {
     return "InferenceClient{baseUrl="
         + baseUrl()
-        + ", apiKey="
-        + (apiKey == null ? "none" : "****")
+        + (endpoints.size() > 1 || !fallbacks.isEmpty()
+            ? ", endpoints=" + endpoints.size() + ", fallbacks=" + fallbacks.size()
+            : ", apiKey=" + (apiKey == null && apiKeySupplier == null ? "none" : "****"))
         + ", scope="
         + scope
         + ", sharedTier="
@@ -712,6 +764,12 @@ public final class InferenceClient implements AutoCloseable {
   public static final class Builder {
     private @Nullable String baseUrl;
     private @Nullable String apiKey;
+    private @Nullable Supplier<String> apiKeySupplier;
+    private final List<Endpoint> endpoints = new ArrayList<>();
+    private final List<Endpoint> fallbacks = new ArrayList<>();
+    private RoutingPolicy routing = RoutingPolicy.defaults();
+    private @Nullable RateLimit rateLimitPerScope;
+    private @Nullable RateLimit rateLimitPerEndpoint;
     private String scope = DEFAULT_SCOPE;
     private StructuredLogger logger = StructuredLogger.of(InferenceClient.class);
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
@@ -769,6 +827,7 @@ public final class InferenceClient implements AutoCloseable {
     public Builder baseUrl(String baseUrl) {
       BaseUrls.parse(baseUrl);
       this.baseUrl = baseUrl.strip();
+      this.endpoints.clear(); // the shorthand for one endpoint replaces a list set before
       return this;
     }
 
@@ -785,7 +844,164 @@ public final class InferenceClient implements AutoCloseable {
     public Builder apiKey(String apiKey) {
       BaseUrls.checkApiKey(Objects.requireNonNull(apiKey, "apiKey"));
       this.apiKey = apiKey;
+      this.apiKeySupplier = null;
       return this;
+    }
+
+    /**
+     * Sets where the API key of the {@link #baseUrl(String)} endpoint comes from: called for every
+     * request, so a rotated key is used by the next request. See {@link
+     * Endpoint.Builder#apiKey(Supplier)} for its rules; replaces a key set before.
+     *
+     * @param apiKey returns the current key; fast and thread-safe
+     * @return this builder
+     * @throws NullPointerException if {@code apiKey} is null
+     */
+    public Builder apiKey(Supplier<String> apiKey) {
+      this.apiKeySupplier = Objects.requireNonNull(apiKey, "apiKey");
+      this.apiKey = null;
+      return this;
+    }
+
+    /**
+     * Sets the endpoints calls are spread over (replicas of one service), replacing any set before,
+     * and a {@link #baseUrl(String)} with its {@code apiKey} (the shorthand for one endpoint).
+     * Calls go to the less loaded of two endpoints drawn by weight (see {@link RoutingPolicy} for
+     * health and fallback). Cache keys name the first endpoint's base URL, so which replica answers
+     * never changes a key, and a client that grows from one endpoint to several keeps its cached
+     * answers when the old endpoint stays first.
+     *
+     * @param endpoints one or more endpoints, in order; the first is the primary
+     * @return this builder
+     * @throws IllegalArgumentException if the list is empty, over 100 endpoints, or names one base
+     *     URL twice
+     * @throws NullPointerException if the list or an element is null
+     */
+    public Builder endpoints(List<Endpoint> endpoints) {
+      Objects.requireNonNull(endpoints, "endpoints");
+      if (endpoints.isEmpty()) {
+        throw new IllegalArgumentException("endpoints must not be empty");
+      }
+      List<Endpoint> copy = new ArrayList<>();
+      for (int i = 0; i < endpoints.size(); i++) {
+        copy.add(Objects.requireNonNull(endpoints.get(i), "endpoints[" + i + "]"));
+      }
+      checkEndpoints(copy);
+      this.endpoints.clear();
+      this.endpoints.addAll(copy);
+      this.baseUrl = null;
+      this.apiKey = null;
+      this.apiKeySupplier = null;
+      return this;
+    }
+
+    /**
+     * Adds one endpoint to those calls are spread over; see {@link #endpoints(List)}. After {@link
+     * #baseUrl(String)}, that base URL (with its {@code apiKey}) stays the first endpoint.
+     *
+     * @param endpoint the endpoint
+     * @return this builder
+     * @throws IllegalArgumentException if its base URL is already an endpoint
+     * @throws NullPointerException if {@code endpoint} is null
+     */
+    public Builder addEndpoint(Endpoint endpoint) {
+      Objects.requireNonNull(endpoint, "endpoint");
+      List<Endpoint> copy = new ArrayList<>();
+      if (endpoints.isEmpty() && baseUrl != null) {
+        copy.add(shorthandEndpoint(this));
+      } else {
+        copy.addAll(endpoints);
+      }
+      copy.add(endpoint);
+      checkEndpoints(copy);
+      endpoints.clear();
+      endpoints.addAll(copy);
+      baseUrl = null;
+      apiKey = null;
+      apiKeySupplier = null;
+      return this;
+    }
+
+    /**
+     * Sets the fallback endpoints, tried in this order when a call failed on the replicas (see
+     * {@link RoutingPolicy}): another provider, or the same server with another model through
+     * {@link Endpoint.Builder#model(String, String)}. They get no traffic while a replica can take
+     * it. Answers from a fallback are cached under the requested model like any other.
+     *
+     * @param fallbacks the fallback endpoints, in order; may be empty
+     * @return this builder
+     * @throws IllegalArgumentException if over 100 endpoints
+     * @throws NullPointerException if the list or an element is null
+     */
+    public Builder fallbacks(List<Endpoint> fallbacks) {
+      Objects.requireNonNull(fallbacks, "fallbacks");
+      List<Endpoint> copy = new ArrayList<>();
+      for (int i = 0; i < fallbacks.size(); i++) {
+        copy.add(Objects.requireNonNull(fallbacks.get(i), "fallbacks[" + i + "]"));
+      }
+      if (copy.size() > 100) {
+        throw new IllegalArgumentException(
+            "fallbacks must hold at most 100 endpoints but had " + copy.size());
+      }
+      this.fallbacks.clear();
+      this.fallbacks.addAll(copy);
+      return this;
+    }
+
+    /**
+     * Sets how endpoints' health is tracked and when calls fall back (default {@link
+     * RoutingPolicy#defaults()}).
+     *
+     * @param policy the policy
+     * @return this builder
+     * @throws NullPointerException if {@code policy} is null
+     */
+    public Builder routing(RoutingPolicy policy) {
+      this.routing = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Limits each cache scope (tenant) to this rate of calls sent to servers, in this client's
+     * memory (default none). Cache hits and joined calls do not count. See {@link RateLimit}.
+     *
+     * @param limit the limit of each scope
+     * @return this builder
+     * @throws NullPointerException if {@code limit} is null
+     */
+    public Builder rateLimitPerScope(RateLimit limit) {
+      this.rateLimitPerScope = Objects.requireNonNull(limit, "limit");
+      return this;
+    }
+
+    /**
+     * Limits each endpoint to this rate of calls, in this client's memory (default none); a
+     * fallback counts on the endpoint it goes to. See {@link RateLimit}.
+     *
+     * @param limit the limit of each endpoint
+     * @return this builder
+     * @throws NullPointerException if {@code limit} is null
+     */
+    public Builder rateLimitPerEndpoint(RateLimit limit) {
+      this.rateLimitPerEndpoint = Objects.requireNonNull(limit, "limit");
+      return this;
+    }
+
+    private static void checkEndpoints(List<Endpoint> list) {
+      if (list.size() > 100) {
+        throw new IllegalArgumentException(
+            "endpoints must hold at most 100 endpoints but had " + list.size());
+      }
+      Set<String> seen = new HashSet<>();
+      for (Endpoint e : list) {
+        String url = OpenAiTransport.parseBaseUrl(e.baseUrl()).toString();
+        if (!seen.add(url)) {
+          throw new IllegalArgumentException(
+              "endpoints names base URL "
+                  + e.baseUrl()
+                  + " twice; give it a larger weight instead");
+        }
+      }
     }
 
     /**
@@ -1029,8 +1245,13 @@ public final class InferenceClient implements AutoCloseable {
      *     DbPoolConfig.Builder#failFast})
      */
     public InferenceClient build() {
-      if (baseUrl == null) {
+      if (endpoints.isEmpty() && baseUrl == null) {
         throw new IllegalStateException("baseUrl is required");
+      }
+      if (!endpoints.isEmpty() && (apiKey != null || apiKeySupplier != null)) {
+        throw new IllegalStateException(
+            "apiKey belongs to the baseUrl endpoint; with endpoints, set each Endpoint's key"
+                + " (value hidden)");
       }
       ClientParts parts = shared;
       boolean own =
@@ -1060,8 +1281,10 @@ public final class InferenceClient implements AutoCloseable {
     public String toString() {
       return "InferenceClient.Builder{baseUrl="
           + baseUrl
+          + ", endpoints="
+          + endpoints.size()
           + ", apiKey="
-          + (apiKey == null ? "none" : "****")
+          + (apiKey == null && apiKeySupplier == null ? "none" : "****")
           + ", scope="
           + scope
           + "}";

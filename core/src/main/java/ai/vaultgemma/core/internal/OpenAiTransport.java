@@ -6,6 +6,7 @@ import ai.vaultgemma.core.ChatResponse;
 import ai.vaultgemma.core.ChatStreamListener;
 import ai.vaultgemma.core.EmbeddingRequest;
 import ai.vaultgemma.core.EmbeddingResponse;
+import ai.vaultgemma.core.Endpoint;
 import ai.vaultgemma.core.InferenceConnectionException;
 import ai.vaultgemma.core.InferenceException;
 import ai.vaultgemma.core.InferenceTimeoutException;
@@ -13,6 +14,7 @@ import ai.vaultgemma.core.InvalidResponseException;
 import ai.vaultgemma.core.Model;
 import ai.vaultgemma.core.ModelList;
 import ai.vaultgemma.pool.HttpAttemptListener;
+import ai.vaultgemma.pool.RetryPolicy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
@@ -25,6 +27,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.HttpUrl;
@@ -60,7 +63,9 @@ public final class OpenAiTransport {
   private final OkHttpClient streamingClient;
   private final HttpUrl baseUrl;
   private final String baseUrlText;
-  private final @Nullable String apiKey;
+  private final @Nullable Supplier<String> apiKey;
+  private final boolean fixedKey;
+  private final @Nullable RetryPolicy retry;
   private final Clock clock;
   private final HttpUrl chatUrl;
   private final HttpUrl embeddingsUrl;
@@ -88,11 +93,95 @@ public final class OpenAiTransport {
     this.streamingClient = Objects.requireNonNull(streamingClient, "streamingClient");
     this.baseUrl = parseBaseUrl(baseUrl);
     this.baseUrlText = stripSlash(this.baseUrl.toString());
-    this.apiKey = checkApiKey(apiKey);
+    String key = checkApiKey(apiKey);
+    this.apiKey = key == null ? null : () -> key;
+    this.fixedKey = true;
+    this.retry = null;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.chatUrl = endpoint("chat/completions");
     this.embeddingsUrl = endpoint("embeddings");
     this.modelsUrl = endpoint("models");
+  }
+
+  /**
+   * Creates a transport for one endpoint, whose API key (or key supplier) is read per request.
+   *
+   * @param client the client for blocking and async calls
+   * @param streamingClient the client for streams
+   * @param endpoint the endpoint
+   * @param clock the clock for {@code Retry-After} dates
+   * @throws NullPointerException if an argument is null
+   */
+  public OpenAiTransport(
+      OkHttpClient client, OkHttpClient streamingClient, Endpoint endpoint, Clock clock) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.streamingClient = Objects.requireNonNull(streamingClient, "streamingClient");
+    this.baseUrl = parseBaseUrl(endpoint.baseUrl());
+    this.baseUrlText = stripSlash(this.baseUrl.toString());
+    this.apiKey = endpoint.apiKeySupplier();
+    this.fixedKey = false;
+    this.retry = null;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.chatUrl = endpoint("chat/completions");
+    this.embeddingsUrl = endpoint("embeddings");
+    this.modelsUrl = endpoint("models");
+  }
+
+  private OpenAiTransport(
+      OpenAiTransport base, @Nullable Supplier<String> apiKey, @Nullable RetryPolicy retry) {
+    this.client = base.client;
+    this.streamingClient = base.streamingClient;
+    this.baseUrl = base.baseUrl;
+    this.baseUrlText = base.baseUrlText;
+    this.apiKey = apiKey;
+    this.fixedKey = apiKey == base.apiKey && base.fixedKey;
+    this.retry = retry;
+    this.clock = base.clock;
+    this.chatUrl = base.chatUrl;
+    this.embeddingsUrl = base.embeddingsUrl;
+    this.modelsUrl = base.modelsUrl;
+  }
+
+  /**
+   * Returns this transport with one call's overrides: its own API key and retry policy. Cheap; the
+   * view shares everything else.
+   *
+   * @param apiKey the call's key (checked by the caller), or null to keep the endpoint's
+   * @param retry the call's retry policy, or null to keep the HTTP pool's
+   * @return the view, or this transport when nothing is overridden
+   */
+  public OpenAiTransport forCall(@Nullable String apiKey, @Nullable RetryPolicy retry) {
+    if (apiKey == null && retry == null) {
+      return this;
+    }
+    return new OpenAiTransport(this, apiKey == null ? this.apiKey : () -> apiKey, retry);
+  }
+
+  /**
+   * Asks the server whether it is up: {@code GET models}, without retries, bounded by {@code
+   * timeoutNanos}. Any HTTP answer but 5xx and 429 counts as up (a server without the route answers
+   * 404 and is still serving).
+   *
+   * @param timeoutNanos the longest the probe may take
+   * @return true when the server answered as up
+   */
+  public boolean probe(long timeoutNanos) {
+    Request http;
+    try {
+      http =
+          builder(modelsUrl, Map.of(), "application/json")
+              .tag(RetryPolicy.class, RetryPolicy.none())
+              .get()
+              .build();
+    } catch (InferenceException e) {
+      return false; // a key supplier that fails; the calls will say why
+    }
+    try (Response response = call(client, http, timeoutNanos).execute()) {
+      int code = response.code();
+      return code < 500 && code != 429;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**
@@ -362,16 +451,57 @@ public final class OpenAiTransport {
     if (attempts != null) {
       b.tag(HttpAttemptListener.class, attempts);
     }
+    if (retry != null) {
+      b.tag(RetryPolicy.class, retry);
+    }
     return b.build();
   }
 
   private Request.Builder builder(HttpUrl url, Map<String, String> headers, String accept) {
     Request.Builder b = new Request.Builder().url(url).header("Accept", accept);
     if (apiKey != null) {
-      b.header("Authorization", "Bearer " + apiKey);
+      b.header("Authorization", "Bearer " + currentKey(apiKey));
     }
     headers.forEach(b::header);
     return b;
+  }
+
+  /**
+   * Reads the key for one request. A supplier that fails or returns a key a header cannot carry
+   * fails this request only, with a message that names the endpoint and never the value.
+   */
+  private String currentKey(Supplier<String> supplier) {
+    if (fixedKey) {
+      return supplier.get();
+    }
+    String key;
+    try {
+      key = supplier.get();
+    } catch (RuntimeException e) {
+      throw new InferenceException(
+          "apiKey supplier of endpoint " + endpointName() + " threw " + e.getClass().getName(),
+          null);
+    }
+    if (key == null) {
+      throw new InferenceException(
+          "apiKey supplier of endpoint " + endpointName() + " returned null", null);
+    }
+    try {
+      BaseUrls.checkApiKey(key);
+    } catch (IllegalArgumentException e) {
+      throw new InferenceException(
+          "apiKey supplier of endpoint " + endpointName() + ": " + e.getMessage(), null);
+    }
+    return key;
+  }
+
+  /** The key a request carries, to keep it out of messages made from the server's answer. */
+  private static @Nullable String secretOf(Request http) {
+    String auth = http.header("Authorization");
+    if (auth == null) {
+      return null;
+    }
+    return auth.startsWith("Bearer ") ? auth.substring("Bearer ".length()) : auth;
   }
 
   private <T> T read(Response response, Request http, Class<T> type, @Nullable String required)
@@ -451,7 +581,7 @@ public final class OpenAiTransport {
         response.header("Content-Type"),
         body,
         response::header,
-        apiKey,
+        secretOf(http),
         clock.instant());
   }
 
@@ -520,7 +650,8 @@ public final class OpenAiTransport {
       this.call = call;
       this.http = http;
       this.listener = listener;
-      this.accumulator = new StreamAccumulator(http.method(), http.url().encodedPath(), apiKey);
+      this.accumulator =
+          new StreamAccumulator(http.method(), http.url().encodedPath(), secretOf(http));
     }
 
     @Override

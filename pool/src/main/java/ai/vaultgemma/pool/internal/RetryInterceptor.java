@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When the request carries a {@link RetryTrace} tag, the attempts, the time waited and whether
  * the policy gave up are written to it; when it carries an {@link HttpAttemptListener}, that hears
- * each attempt, its outcome and each retry, and may put headers on each attempt.
+ * each attempt, its outcome and each retry, and may put headers on each attempt. A {@link
+ * RetryPolicy} tag replaces the pool's policy for that request (a per-call override).
  */
 public final class RetryInterceptor implements Interceptor {
   private static final Logger log = LoggerFactory.getLogger(RetryInterceptor.class);
@@ -64,6 +65,9 @@ public final class RetryInterceptor implements Interceptor {
     Call call = chain.call();
     RetryTrace trace = request.tag(RetryTrace.class);
     HttpAttemptListener attempts = request.tag(HttpAttemptListener.class);
+    // A call may carry its own policy as a tag (a per-call override); otherwise the pool's.
+    RetryPolicy tagged = request.tag(RetryPolicy.class);
+    RetryPolicy policy = tagged != null ? tagged : this.policy;
     RequestBody body = request.body();
     boolean replayable = body == null || !(body.isOneShot() || body.isDuplex());
     Clock clock = policy.clock();
@@ -128,7 +132,7 @@ public final class RetryInterceptor implements Interceptor {
       if (attempts != null) {
         AttemptEvents.retry(attempts, attempt, status, failure, waitNanos);
       }
-      sleep(call, waitNanos);
+      sleep(policy, call, waitNanos);
       if (trace != null) {
         trace.waited(waitNanos);
       }
@@ -153,7 +157,7 @@ public final class RetryInterceptor implements Interceptor {
     throw new IllegalStateException("neither response nor failure"); // unreachable
   }
 
-  private void sleep(Call call, long waitNanos) throws IOException {
+  private static void sleep(RetryPolicy policy, Call call, long waitNanos) throws IOException {
     if (waitNanos <= 0) {
       return;
     }

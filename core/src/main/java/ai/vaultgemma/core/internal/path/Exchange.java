@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -48,6 +49,7 @@ public final class Exchange implements InferenceCall {
   private volatile @Nullable BooleanSupplier cancelGate;
   private volatile @Nullable Consumer<InferenceException> aborter;
   private volatile @Nullable Consumer<Throwable> onFatal;
+  private volatile @Nullable Route route;
 
   private Exchange(
       Operation operation,
@@ -382,6 +384,22 @@ public final class Exchange implements InferenceCall {
       sink.accept(error);
     }
     return error;
+  }
+
+  /** The endpoint the route stage picked for the call's current (or last) attempt. */
+  public @Nullable Route route() {
+    return route;
+  }
+
+  /** Sets the endpoint of the call's next attempt; the route stage does. */
+  public void route(Route route) {
+    this.route = route;
+  }
+
+  @Override
+  public Optional<String> endpoint() {
+    Route r = route;
+    return r == null ? Optional.empty() : Optional.of(r.endpoint().name());
   }
 
   /**

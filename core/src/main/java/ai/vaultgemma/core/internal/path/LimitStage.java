@@ -2,6 +2,7 @@ package ai.vaultgemma.core.internal.path;
 
 import ai.vaultgemma.core.InferenceCall;
 import ai.vaultgemma.core.InferenceException;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -10,7 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * until its answer or stream ends (or it is cancelled). One limit for every call mode: blocking,
  * async, streamed and embeddings. A call that finds no slot waits no longer than its deadline, then
  * fails with a {@link ai.vaultgemma.core.ConcurrencyLimitException}; calls answered by a cache or a
- * joined flight never take a slot.
+ * joined flight never take a slot. The slot is the endpoint's the route stage picked; a fallback to
+ * another endpoint takes a slot there after this one was given back.
  */
 public final class LimitStage implements Stage {
   private final Limiter limiter;
@@ -26,9 +28,10 @@ public final class LimitStage implements Stage {
 
   @Override
   public void run(Exchange exchange, Receiver receiver, Chain next) {
-    CompletableFuture<Void> slot = limiter.acquire(exchange.nanosLeft());
+    Limiter.Bucket bucket = Objects.requireNonNull(exchange.route(), "route").bucket();
+    CompletableFuture<Void> slot = limiter.acquire(bucket, exchange.nanosLeft());
     if (slot.isDone() && !slot.isCompletedExceptionally()) {
-      next.proceed(exchange, new Releasing(receiver, exchange));
+      next.proceed(exchange, new Releasing(receiver, exchange, bucket));
       return;
     }
     if (exchange.mode() == InferenceCall.Mode.BLOCKING) {
@@ -38,7 +41,7 @@ public final class LimitStage implements Stage {
         receiver.onFailure(Failures.of(e));
         return;
       }
-      proceed(exchange, receiver, next);
+      proceed(exchange, receiver, next, bucket);
       return;
     }
     CompletableFuture<?> unused =
@@ -47,32 +50,34 @@ public final class LimitStage implements Stage {
               if (error != null) {
                 receiver.onFailure(Failures.of(error));
               } else {
-                proceed(exchange, receiver, next);
+                proceed(exchange, receiver, next, bucket);
               }
             },
             exchange.executor());
   }
 
-  private void proceed(Exchange exchange, Receiver receiver, Chain next) {
+  private void proceed(Exchange exchange, Receiver receiver, Chain next, Limiter.Bucket bucket) {
     if (exchange.isCancelled()) {
-      limiter.release(); // the caller left while waiting; the slot goes to the next
+      limiter.release(bucket); // the caller left while waiting; the slot goes to the next
       return;
     }
-    next.proceed(exchange, new Releasing(receiver, exchange));
+    next.proceed(exchange, new Releasing(receiver, exchange, bucket));
   }
 
   /** Gives the slot back exactly once: at the end of the call, or when it is cancelled. */
   private final class Releasing extends ForwardingReceiver {
     private final AtomicBoolean released = new AtomicBoolean();
+    private final Limiter.Bucket bucket;
 
-    Releasing(Receiver downstream, Exchange exchange) {
+    Releasing(Receiver downstream, Exchange exchange, Limiter.Bucket bucket) {
       super(downstream);
+      this.bucket = bucket;
       exchange.onCancel(this::release);
     }
 
     private void release() {
       if (released.compareAndSet(false, true)) {
-        limiter.release();
+        limiter.release(bucket);
       }
     }
 

@@ -3,6 +3,7 @@ package ai.vaultgemma.core.internal.path;
 import ai.vaultgemma.core.ConcurrencyLimitException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -12,89 +13,145 @@ import java.util.concurrent.TimeUnit;
  * Concurrency slots for the calls that go to the server: at most {@code perEndpoint} at once to one
  * endpoint and {@code total} in all, whatever the call mode. A call that finds no slot waits in a
  * FIFO queue of at most {@code maxWaiting} calls, no longer than its deadline; a released slot goes
- * to the longest waiter. Waiting never blocks a thread of ours: an async or streamed call's wait is
- * a future, and only a blocking caller parks its own thread on it. Thread-safe.
- *
- * <p>One endpoint today (the client's base URL); the per-endpoint count is kept separate so several
- * endpoints can share the total.
+ * to the longest waiter that can use it (one waiting for the same endpoint, or for any endpoint
+ * with room when a total slot was freed). Waiting never blocks a thread of ours: an async or
+ * streamed call's wait is a future, and only a blocking caller parks its own thread on it.
+ * Thread-safe.
  */
 public final class Limiter {
-  private final String endpoint;
   private final int perEndpoint;
   private final int total;
   private final int maxWaiting;
   private final ScheduledExecutorService timer;
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-  private int endpointActive;
   private int totalActive;
 
   /**
    * Creates the slots.
    *
-   * @param endpoint names the endpoint in messages (host and port, never credentials)
    * @param perEndpoint slots per endpoint
    * @param total slots in all
    * @param maxWaiting calls that may wait for a slot; one more fails at once
    * @param timer ends waits at their deadline
    */
-  public Limiter(
-      String endpoint, int perEndpoint, int total, int maxWaiting, ScheduledExecutorService timer) {
-    this.endpoint = endpoint;
+  public Limiter(int perEndpoint, int total, int maxWaiting, ScheduledExecutorService timer) {
     this.perEndpoint = perEndpoint;
     this.total = total;
     this.maxWaiting = maxWaiting;
     this.timer = timer;
   }
 
+  /**
+   * The slots of one endpoint. Its count is guarded by the limiter's lock.
+   *
+   * @return a new bucket named for messages (host and port, never credentials)
+   * @param endpoint the endpoint's name
+   */
+  public Bucket bucket(String endpoint) {
+    return new Bucket(endpoint);
+  }
+
+  /** The per-endpoint count of one endpoint. */
+  public static final class Bucket {
+    final String endpoint;
+    int active; // guarded by the limiter
+
+    Bucket(String endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    /** The endpoint's name, as messages show it. */
+    public String endpoint() {
+      return endpoint;
+    }
+  }
+
   /** A call waiting for a slot. */
   private static final class Waiter {
+    final Bucket bucket;
     final CompletableFuture<Void> granted = new CompletableFuture<>();
     final long startNanos = System.nanoTime();
     volatile ScheduledFuture<?> timeout;
+
+    Waiter(Bucket bucket) {
+      this.bucket = bucket;
+    }
   }
 
   /**
-   * Takes a slot, or waits for one no longer than {@code maxWaitNanos}.
+   * Takes a slot of {@code bucket}'s endpoint, or waits for one no longer than {@code
+   * maxWaitNanos}.
    *
+   * @param bucket the endpoint's slots
    * @param maxWaitNanos the longest wait (the call's time left)
    * @return a future completed when the slot is this call's, or failed with a {@link
    *     ConcurrencyLimitException}; already complete when a slot was free
    */
-  public CompletableFuture<Void> acquire(long maxWaitNanos) {
+  public CompletableFuture<Void> acquire(Bucket bucket, long maxWaitNanos) {
     Waiter waiter;
     synchronized (this) {
-      if (waiters.isEmpty() && endpointActive < perEndpoint && totalActive < total) {
-        endpointActive++;
+      if (!hasWaiterFor(bucket) && bucket.active < perEndpoint && totalActive < total) {
+        bucket.active++;
         totalActive++;
         return CompletableFuture.completedFuture(null);
       }
       if (waiters.size() >= maxWaiting || maxWaitNanos <= 0) {
-        return CompletableFuture.failedFuture(full(Duration.ZERO, waiters.size()));
+        return CompletableFuture.failedFuture(full(bucket, Duration.ZERO, waiters.size()));
       }
-      waiter = new Waiter();
+      waiter = new Waiter(bucket);
       waiters.addLast(waiter);
     }
     waiter.timeout = timer.schedule(() -> expire(waiter), maxWaitNanos, TimeUnit.NANOSECONDS);
     return waiter.granted;
   }
 
-  /** Gives a slot back; the longest waiter gets it. Call exactly once per granted acquire. */
-  public void release() {
-    Waiter next;
-    synchronized (this) {
-      next = waiters.pollFirst();
-      if (next == null) {
-        endpointActive--;
-        totalActive--;
-        return;
+  /** FIFO per endpoint: a new call does not pass a waiter that could take the same slot. */
+  private boolean hasWaiterFor(Bucket bucket) {
+    if (waiters.isEmpty()) {
+      return false;
+    }
+    if (totalActive >= total) {
+      return true;
+    }
+    for (Waiter w : waiters) {
+      if (w.bucket == bucket) {
+        return true;
       }
-      // The slot passes to the waiter as it is: the counts do not change.
     }
-    ScheduledFuture<?> timeout = next.timeout;
-    if (timeout != null) {
-      timeout.cancel(false);
+    return false;
+  }
+
+  /**
+   * Gives a slot of {@code bucket} back; the longest waiter that can use it gets it. Call exactly
+   * once per granted acquire.
+   *
+   * @param bucket the endpoint the slot was taken from
+   */
+  public void release(Bucket bucket) {
+    Waiter next = null;
+    synchronized (this) {
+      bucket.active--;
+      totalActive--;
+      if (!waiters.isEmpty()) {
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+          Waiter w = it.next();
+          if (w.bucket.active < perEndpoint && totalActive < total) {
+            it.remove();
+            w.bucket.active++;
+            totalActive++;
+            next = w;
+            break;
+          }
+        }
+      }
     }
-    next.granted.complete(null);
+    if (next != null) {
+      ScheduledFuture<?> timeout = next.timeout;
+      if (timeout != null) {
+        timeout.cancel(false);
+      }
+      next.granted.complete(null);
+    }
   }
 
   private void expire(Waiter waiter) {
@@ -106,7 +163,7 @@ public final class Limiter {
       waiting = waiters.size();
     }
     waiter.granted.completeExceptionally(
-        full(Duration.ofNanos(System.nanoTime() - waiter.startNanos), waiting));
+        full(waiter.bucket, Duration.ofNanos(System.nanoTime() - waiter.startNanos), waiting));
   }
 
   /** A point-in-time count of the slots in use (approximate under load). */
@@ -114,16 +171,26 @@ public final class Limiter {
     return totalActive;
   }
 
+  /**
+   * A point-in-time count of one endpoint's slots in use.
+   *
+   * @param bucket the endpoint's slots
+   * @return the count
+   */
+  public synchronized int active(Bucket bucket) {
+    return bucket.active;
+  }
+
   /** A point-in-time count of the calls waiting for a slot. */
   public synchronized int waiting() {
     return waiters.size();
   }
 
-  private ConcurrencyLimitException full(Duration waited, int waiting) {
+  private ConcurrencyLimitException full(Bucket bucket, Duration waited, int waiting) {
     int endpointNow;
     int totalNow;
     synchronized (this) {
-      endpointNow = endpointActive;
+      endpointNow = bucket.active;
       totalNow = totalActive;
     }
     boolean endpointFull = endpointNow >= perEndpoint;
@@ -132,7 +199,7 @@ public final class Limiter {
             ? "no call slot free and " + maxWaiting + " calls already waiting"
             : "no call slot free, request timed out after " + waited.toMillis() + "ms";
     return new ConcurrencyLimitException(
-        endpoint
+        bucket.endpoint
             + " - "
             + why
             + " (endpoint active="

@@ -42,7 +42,8 @@ public final class RequestPath {
   private final Chain chain;
   private final Limiter limiter;
   private final Caches caches;
-  private final OpenAiTransport transport;
+  private final Router router;
+  private final String keyBaseUrl;
   private final CallCounters counters;
   private final Executor executor;
   private final StructuredLogger logger;
@@ -52,7 +53,7 @@ public final class RequestPath {
   /**
    * Assembles the path.
    *
-   * @param transport the protocol layer
+   * @param router the endpoints and how calls are spread over them
    * @param caches chat and embedding caches, each with its L2
    * @param tier the shared tier (for log rows), or null
    * @param logger the client's logger
@@ -64,9 +65,10 @@ public final class RequestPath {
    * @param callTimeout the default deadline of a blocking or async call, or of embeddings
    * @param streamTimeout the default deadline of a stream
    * @param listeners makes each call's listener
+   * @param rateLimits the client-side rate limits, or null for none
    */
   public RequestPath(
-      OpenAiTransport transport,
+      Router router,
       Caches caches,
       @Nullable SharedTier tier,
       StructuredLogger logger,
@@ -76,9 +78,11 @@ public final class RequestPath {
       Limiter limiter,
       Duration callTimeout,
       Duration streamTimeout,
-      InferenceListener.Factory listeners) {
+      InferenceListener.Factory listeners,
+      @Nullable RateLimiter rateLimits) {
     this.caches = caches;
-    this.transport = transport;
+    this.router = router;
+    this.keyBaseUrl = router.primary().transport().baseUrl();
     this.counters = new CallCounters();
     this.executor = executor;
     this.logger = logger;
@@ -86,7 +90,8 @@ public final class RequestPath {
     this.streamTimeout = streamTimeout;
     this.limiter = limiter;
     this.chain =
-        assemble(transport, caches, tier, logger, clock, counters, timer, limiter, listeners);
+        assemble(
+            router, caches, tier, logger, clock, counters, timer, limiter, listeners, rateLimits);
   }
 
   /**
@@ -94,7 +99,7 @@ public final class RequestPath {
    * Stages for several endpoints, rate limits and concurrency go in this list, nowhere else.
    */
   private static Chain assemble(
-      OpenAiTransport transport,
+      Router router,
       Caches caches,
       @Nullable SharedTier tier,
       StructuredLogger logger,
@@ -102,9 +107,10 @@ public final class RequestPath {
       CallCounters counters,
       ScheduledExecutorService timer,
       Limiter limiter,
-      InferenceListener.Factory listeners) {
+      InferenceListener.Factory listeners,
+      @Nullable RateLimiter rateLimits) {
     return Chain.of(
-        List.of(
+        stages(
             new ObserveStage(
                 counters, logger, tier, clock, listeners), // trace, counters, listener, log
             new ReplayStage(), // a stream answered from a cache gets its chunks
@@ -112,10 +118,22 @@ public final class RequestPath {
             new DeadlineStage(timer), // from here on, every wait ends at the call's deadline
             new JoinStage(caches, counters), // an identical call in flight is joined
             new SharedTierStage(caches), // L2: within its read budget, refills L1
+            new RouteStage(router), // an endpoint (balanced, healthy); fallback on failure
+            rateLimits == null ? null : new RateLimitStage(rateLimits, timer), // RPM and TPM
             new LimitStage(limiter), // a concurrency slot, per endpoint and in total
             new StoreStage(caches, logger), // on the way back: L1, and L2 queued
-            new TransportStage(
-                transport, counters, logger))); // the server; retries from the policy
+            new TransportStage(counters, logger))); // the server; retries from the policy
+  }
+
+  /** The stages in order, leaving out the ones a client does not use (null). */
+  private static List<Stage> stages(@Nullable Stage... stages) {
+    List<Stage> list = new ArrayList<>(stages.length);
+    for (Stage s : stages) {
+      if (s != null) {
+        list.add(s);
+      }
+    }
+    return list;
   }
 
   /** The client's call counters. */
@@ -133,9 +151,14 @@ public final class RequestPath {
     return caches;
   }
 
-  /** The protocol layer (for calls that are not cached, such as model listing). */
+  /** The first endpoint's protocol layer (for calls that are not cached, such as model listing). */
   public OpenAiTransport transport() {
-    return transport;
+    return router.primary().transport();
+  }
+
+  /** The endpoints and their health. */
+  public Router router() {
+    return router;
   }
 
   private Exchange chatExchange(
@@ -144,7 +167,7 @@ public final class RequestPath {
       CallOptions options,
       String scope,
       TraceContext t) {
-    String key = CanonicalKeys.chatKey(request, transport.baseUrl(), scope);
+    String key = CanonicalKeys.chatKey(request, keyBaseUrl, scope);
     Duration timeout =
         options.timeout().orElse(mode == InferenceCall.Mode.STREAM ? streamTimeout : callTimeout);
     return Exchange.chat(
@@ -247,7 +270,7 @@ public final class RequestPath {
     List<String> inputs = request.inputs();
     List<String> keys = new ArrayList<>(inputs.size());
     for (String input : inputs) {
-      keys.add(CanonicalKeys.embeddingKey(request, input, transport.baseUrl(), scope));
+      keys.add(CanonicalKeys.embeddingKey(request, input, keyBaseUrl, scope));
     }
     Exchange exchange =
         Exchange.embeddings(

@@ -1,10 +1,14 @@
 package ai.vaultgemma.core.internal.path;
 
+import ai.vaultgemma.core.CallOptions;
 import ai.vaultgemma.core.ChatChunk;
+import ai.vaultgemma.core.ChatRequest;
 import ai.vaultgemma.core.ChatResponse;
 import ai.vaultgemma.core.ChatStreamListener;
 import ai.vaultgemma.core.Embedding;
+import ai.vaultgemma.core.EmbeddingRequest;
 import ai.vaultgemma.core.EmbeddingResponse;
+import ai.vaultgemma.core.Endpoint;
 import ai.vaultgemma.core.InferenceCall;
 import ai.vaultgemma.core.InferenceException;
 import ai.vaultgemma.core.InvalidResponseException;
@@ -16,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -27,19 +32,16 @@ import org.jspecify.annotations.Nullable;
  * reported to the call's listener and written as an {@code http_request} event.
  */
 public final class TransportStage implements Stage {
-  private final OpenAiTransport transport;
   private final CallCounters counters;
   private final StructuredLogger logger;
 
   /**
    * Creates the stage.
    *
-   * @param transport the protocol layer
    * @param counters the client's counters (server requests)
    * @param logger where the {@code http_request} events of each attempt go
    */
-  public TransportStage(OpenAiTransport transport, CallCounters counters, StructuredLogger logger) {
-    this.transport = transport;
+  public TransportStage(CallCounters counters, StructuredLogger logger) {
     this.counters = counters;
     this.logger = logger;
   }
@@ -48,23 +50,31 @@ public final class TransportStage implements Stage {
   public void run(Exchange exchange, Receiver receiver, Chain next) {
     counters.serverCalls.increment();
     exchange.markSent();
-    Map<String, String> headers = Map.of("traceparent", exchange.trace().traceparent());
-    AttemptReporter attempts = attempts(exchange);
+    Route route = Objects.requireNonNull(exchange.route(), "route");
+    Endpoint endpoint = route.endpoint();
+    CallOptions options = exchange.options();
+    OpenAiTransport transport =
+        route
+            .transport()
+            .forCall(options.apiKey().orElse(null), options.retryPolicy().orElse(null));
+    Map<String, String> headers = headers(exchange, options);
+    AttemptReporter attempts = attempts(exchange, transport);
     if (exchange.operation() == InferenceCall.Operation.EMBEDDINGS) {
-      embed(exchange, receiver, headers, attempts);
+      embed(exchange, receiver, transport, endpoint, headers, attempts);
       return;
     }
     Unit unit = exchange.units().get(0);
+    ChatRequest request = mapped(exchange.requireChat(), endpoint);
     switch (exchange.mode()) {
       case BLOCKING -> {
         OpenAiTransport.Wire<ChatResponse> wire =
-            transport.chat(exchange.requireChat(), headers, attempts, left(exchange));
+            transport.chat(request, headers, attempts, left(exchange));
         unit.fill(wire.value(), CacheLevel.MISS, wire.bytes());
         receiver.onDone(exchange);
       }
       case ASYNC -> {
         CompletableFuture<OpenAiTransport.Wire<ChatResponse>> future =
-            transport.chatAsync(exchange.requireChat(), headers, attempts, left(exchange));
+            transport.chatAsync(request, headers, attempts, left(exchange));
         exchange.onCancel(() -> future.cancel(false));
         CompletableFuture<?> unused =
             future.whenComplete(
@@ -81,8 +91,26 @@ public final class TransportStage implements Stage {
                   }
                 });
       }
-      case STREAM -> stream(exchange, unit, receiver, headers, attempts);
+      case STREAM -> stream(exchange, request, transport, unit, receiver, headers, attempts);
     }
+  }
+
+  /** The call's headers: the trace, then the caller's own (which cannot replace the trace's). */
+  private static Map<String, String> headers(Exchange exchange, CallOptions options) {
+    String traceparent = exchange.trace().traceparent();
+    Map<String, String> extra = options.headers();
+    if (extra.isEmpty()) {
+      return Map.of("traceparent", traceparent);
+    }
+    Map<String, String> all = new LinkedHashMap<>(extra);
+    all.put("traceparent", traceparent);
+    return all;
+  }
+
+  /** The request as this endpoint knows its model; the cache key keeps the requested name. */
+  private static ChatRequest mapped(ChatRequest request, Endpoint endpoint) {
+    String model = endpoint.modelFor(request.model());
+    return model.equals(request.model()) ? request : request.toBuilder().model(model).build();
   }
 
   /** The time left, at least a millisecond: a call that reaches the server gets a real chance. */
@@ -91,7 +119,7 @@ public final class TransportStage implements Stage {
   }
 
   /** The reporter of the call's attempts, or null when nobody hears them. */
-  private @Nullable AttemptReporter attempts(Exchange exchange) {
+  private @Nullable AttemptReporter attempts(Exchange exchange, OpenAiTransport transport) {
     if (!AttemptReporter.wanted(exchange, logger)) {
       return null;
     }
@@ -104,13 +132,15 @@ public final class TransportStage implements Stage {
 
   private void stream(
       Exchange exchange,
+      ChatRequest request,
+      OpenAiTransport transport,
       Unit unit,
       Receiver receiver,
       Map<String, String> headers,
       @Nullable AttemptReporter attempts) {
     StreamCall call =
         transport.chatStream(
-            exchange.requireChat(),
+            request,
             new ChatStreamListener() {
               @Override
               public void onChunk(ChatChunk chunk) {
@@ -138,6 +168,8 @@ public final class TransportStage implements Stage {
   private void embed(
       Exchange exchange,
       Receiver receiver,
+      OpenAiTransport transport,
+      Endpoint endpoint,
       Map<String, String> headers,
       @Nullable AttemptReporter attempts) {
     Map<String, List<Unit>> missing = new LinkedHashMap<>();
@@ -147,9 +179,19 @@ public final class TransportStage implements Stage {
       }
     }
     List<String> inputs = new ArrayList<>(missing.keySet());
-    EmbeddingResponse fresh =
-        transport.embed(
-            exchange.requireEmbeddings().withInputs(inputs), headers, attempts, left(exchange));
+    EmbeddingRequest asked = exchange.requireEmbeddings().withInputs(inputs);
+    String model = endpoint.modelFor(asked.model());
+    if (!model.equals(asked.model())) {
+      asked =
+          new EmbeddingRequest(
+              model,
+              asked.input(),
+              asked.encodingFormat(),
+              asked.dimensions(),
+              asked.user(),
+              asked.extra());
+    }
+    EmbeddingResponse fresh = transport.embed(asked, headers, attempts, left(exchange));
     List<Embedding> got = fresh.vectors();
     if (got.size() != inputs.size()) {
       throw new InvalidResponseException(

@@ -1,0 +1,122 @@
+package ai.vaultgemma.core.internal.path;
+
+import ai.vaultgemma.core.ChatMessage;
+import ai.vaultgemma.core.ChatRequest;
+import ai.vaultgemma.core.ChatResponse;
+import ai.vaultgemma.core.InferenceCall;
+import ai.vaultgemma.core.InferenceException;
+import ai.vaultgemma.core.Usage;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Charges a call that goes to a server to the client-side rate limits of its scope and of the
+ * endpoint the route stage picked; a call over a limit waits (on the client's timer, never on a
+ * thread we do not own; a blocking caller sleeps on its own thread) or fails with a {@link
+ * ai.vaultgemma.core.RateLimitExceededException}. When the answer reports its usage, the token
+ * charge is corrected.
+ */
+public final class RateLimitStage implements Stage {
+  private final RateLimiter limiter;
+  private final ScheduledExecutorService timer;
+
+  /**
+   * Creates the stage.
+   *
+   * @param limiter the limits
+   * @param timer ends waits
+   */
+  public RateLimitStage(RateLimiter limiter, ScheduledExecutorService timer) {
+    this.limiter = limiter;
+    this.timer = timer;
+  }
+
+  @Override
+  public void run(Exchange exchange, Receiver receiver, Chain next) {
+    Route route = Objects.requireNonNull(exchange.route(), "route");
+    long estimate = limiter.countsTokens() ? estimate(exchange) : 0;
+    RateLimiter.Ticket ticket =
+        limiter.reserve(exchange.scope(), route, estimate, exchange.nanosLeft());
+    Receiver r = limiter.countsTokens() ? new Correcting(receiver, ticket) : receiver;
+    long wait = ticket.waitNanos;
+    if (wait <= 0) {
+      next.proceed(exchange, r);
+      return;
+    }
+    if (exchange.mode() == InferenceCall.Mode.BLOCKING) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(wait); // the caller's own thread
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        receiver.onFailure(new InferenceException("interrupted while waiting for a rate limit", e));
+        return;
+      }
+      next.proceed(exchange, r);
+      return;
+    }
+    var unused =
+        timer.schedule(
+            () -> {
+              try {
+                exchange
+                    .executor()
+                    .execute(
+                        () -> {
+                          if (!exchange.isCancelled()) {
+                            next.proceed(exchange, r);
+                          }
+                        });
+              } catch (RejectedExecutionException e) {
+                receiver.onFailure(new InferenceException("client closed while waiting", e));
+              }
+            },
+            wait,
+            TimeUnit.NANOSECONDS);
+  }
+
+  /** A rough count: a quarter of the characters, plus the completion the request allows. */
+  static long estimate(Exchange exchange) {
+    long chars = 0;
+    long completion = 0;
+    ChatRequest chat = exchange.chatRequest();
+    if (chat != null) {
+      for (ChatMessage m : chat.messages()) {
+        Object content = m.content();
+        chars += content == null ? 0 : String.valueOf(content).length();
+      }
+      Integer max =
+          chat.maxCompletionTokens() != null ? chat.maxCompletionTokens() : chat.maxTokens();
+      completion = max == null ? 0 : max;
+    } else {
+      for (String input : exchange.requireEmbeddings().inputs()) {
+        chars += input.length();
+      }
+    }
+    return (chars + 3) / 4 + completion;
+  }
+
+  /** Corrects the token charge from the usage the answer reports. */
+  private final class Correcting extends ForwardingReceiver {
+    private final RateLimiter.Ticket ticket;
+
+    Correcting(Receiver downstream, RateLimiter.Ticket ticket) {
+      super(downstream);
+      this.ticket = ticket;
+    }
+
+    @Override
+    public void onDone(Exchange exchange) {
+      Usage usage = exchange.usage();
+      if (usage == null && exchange.operation() == InferenceCall.Operation.CHAT) {
+        Object value = exchange.units().get(0).value();
+        usage = value instanceof ChatResponse response ? response.usage() : null;
+      }
+      if (usage != null) {
+        limiter.correct(ticket, usage.totalTokens());
+      }
+      downstream.onDone(exchange);
+    }
+  }
+}

@@ -1,11 +1,18 @@
 package ai.vaultgemma.core;
 
 import ai.vaultgemma.cache.CacheStats;
+import ai.vaultgemma.core.internal.ClientParts;
 import ai.vaultgemma.core.internal.Json;
+import ai.vaultgemma.core.internal.path.CallCounters;
+import ai.vaultgemma.core.internal.path.RequestPath;
+import ai.vaultgemma.core.tier.SharedTier;
 import ai.vaultgemma.core.tier.SharedTierHealth;
 import ai.vaultgemma.pool.DbHealth;
+import ai.vaultgemma.pool.DbPool;
 import ai.vaultgemma.pool.DbPoolStats;
 import ai.vaultgemma.pool.HttpPoolStats;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -50,6 +57,64 @@ public final class HealthSnapshot {
     public String jsonName() {
       return name().toLowerCase(Locale.ROOT);
     }
+  }
+
+  /**
+   * Takes a client's snapshot: runs the DB pool's health check (bounded by two seconds) and reads
+   * every part's stats.
+   *
+   * @param closed whether the client is closed
+   * @param version the library's version
+   * @param parts the client's parts
+   * @param path the client's request path (counters, endpoints)
+   * @return the snapshot
+   */
+  static HealthSnapshot of(boolean closed, String version, ClientParts parts, RequestPath path) {
+    List<String> reasons = new ArrayList<>();
+    DbPool db = parts.db();
+    DbPoolStats dbStats = null;
+    DbHealth dbHealth = null;
+    if (db != null) {
+      dbStats = db.stats();
+      dbHealth = db.health(Duration.ofSeconds(2));
+      if (!dbHealth.isHealthy()) {
+        reasons.add("database: " + dbHealth.reason());
+      }
+    }
+    List<EndpointHealth> endpointHealth = path.router().health();
+    if (endpointHealth.size() > 1) {
+      for (EndpointHealth e : endpointHealth) {
+        if (e.state() != EndpointHealth.State.CLOSED) {
+          reasons.add("endpoint " + e.name() + ": circuit " + e.state().jsonName());
+        }
+      }
+    }
+    SharedTier tier = parts.tier();
+    SharedTierHealth tierHealth = tier == null ? null : tier.health();
+    if (tierHealth != null && !SharedTierHealth.OK.equals(tierHealth.status())) {
+      reasons.add("shared tier: " + tierHealth.reason().orElse("degraded"));
+    }
+    HealthSnapshot.Status status;
+    if (closed) {
+      status = HealthSnapshot.Status.DOWN;
+      reasons.add(0, "client is closed");
+    } else {
+      status = reasons.isEmpty() ? HealthSnapshot.Status.OK : HealthSnapshot.Status.DEGRADED;
+    }
+    CallCounters c = path.counters();
+    return new HealthSnapshot(
+        status,
+        version,
+        reasons,
+        new HealthSnapshot.ClientStats(
+            c.calls(), c.l1Hits(), c.l2Hits(), c.joined(), c.serverCalls(), c.failures()),
+        parts.http().stats(),
+        dbStats,
+        dbHealth,
+        parts.chatCache().stats(),
+        parts.embeddingCache().stats(),
+        tierHealth,
+        endpointHealth);
   }
 
   /**

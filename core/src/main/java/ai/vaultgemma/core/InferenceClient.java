@@ -1,49 +1,27 @@
 package ai.vaultgemma.core;
 
-import ai.vaultgemma.cache.CacheConfig;
 import ai.vaultgemma.cache.ResponseCache;
-import ai.vaultgemma.core.internal.BaseUrls;
 import ai.vaultgemma.core.internal.CallTracker;
 import ai.vaultgemma.core.internal.ChunkPublisher;
 import ai.vaultgemma.core.internal.ClientParts;
 import ai.vaultgemma.core.internal.EnvSettings;
-import ai.vaultgemma.core.internal.OpenAiTransport;
-import ai.vaultgemma.core.internal.path.AnswerCodec;
-import ai.vaultgemma.core.internal.path.Caches;
-import ai.vaultgemma.core.internal.path.CallCounters;
-import ai.vaultgemma.core.internal.path.Limiter;
-import ai.vaultgemma.core.internal.path.RateLimiter;
 import ai.vaultgemma.core.internal.path.RequestPath;
-import ai.vaultgemma.core.internal.path.Router;
-import ai.vaultgemma.core.internal.path.TieredCache;
 import ai.vaultgemma.core.tier.SharedTier;
-import ai.vaultgemma.core.tier.SharedTierConfig;
-import ai.vaultgemma.core.tier.SharedTierHealth;
 import ai.vaultgemma.logging.StructuredLogger;
 import ai.vaultgemma.logging.TraceScope;
-import ai.vaultgemma.pool.DbHealth;
 import ai.vaultgemma.pool.DbPool;
 import ai.vaultgemma.pool.DbPoolConfig;
-import ai.vaultgemma.pool.DbPoolStats;
 import ai.vaultgemma.pool.HttpPool;
-import ai.vaultgemma.pool.HttpPoolConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
-import java.util.function.Supplier;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -73,23 +51,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>What one call does</h2>
  *
- * <p>Blocking, async and streamed chat, and embeddings, all run the same chain of stages; only the
- * thread that waits differs:
- *
- * <ol>
- *   <li><b>observe</b>: the caller's trace (MDC) around every callback, the counters, one {@code
- *       inference} log event and, with a shared tier, one inference log row;
- *   <li><b>L1</b>: the in-memory cache answers (key: SHA-256 over the canonical request, the base
- *       URL and the scope);
- *   <li><b>join</b>: an identical call already in flight is joined, streams included (a late joiner
- *       gets the chunks so far, then the rest);
- *   <li><b>L2</b>: the shared tier, within its read budget, off the caller's thread for async and
- *       streamed calls; a hit refills L1 with the time it has left;
- *   <li><b>store</b>: on the way back, the server's answer (never an error or a cut stream) goes to
- *       L1 and, queued, to L2;
- *   <li><b>transport</b>: the server, through the HTTP pool, whose retry policy is the only source
- *       of re-sends.
- * </ol>
+ * <p>Blocking, async and streamed chat, and embeddings, all run the same chain of stages (cache
+ * levels, joining, routing, limits, the server); only the thread that waits differs. The stages are
+ * listed, top to bottom, in one method of the internal {@code RequestPath}; README's "What one call
+ * does" describes each. {@link InferenceListener}s hear what each call did.
  *
  * <h2>Closing</h2>
  *
@@ -158,94 +123,21 @@ public final class InferenceClient implements AutoCloseable {
   private final ClientParts parts;
   private final boolean ownsParts;
   private final RequestPath path;
-  private final @Nullable String baseUrl;
-  private final @Nullable String apiKey;
-  private final @Nullable Supplier<String> apiKeySupplier;
-  private final List<Endpoint> endpoints;
-  private final List<Endpoint> fallbacks;
-  private final RoutingPolicy routing;
-  private final @Nullable RateLimit rateLimitPerScope;
-  private final @Nullable RateLimit rateLimitPerEndpoint;
+  private final Builder settings; // a copy, for newBuilder()
   private final String scope;
   private final StructuredLogger logger;
   private final Duration shutdownTimeout;
-  private final Clock clock;
   private final CallTracker tracker = new CallTracker("InferenceClient");
-  private final @Nullable Duration callTimeout;
-  private final Duration streamTimeout;
-  private final int maxConcurrentCalls;
-  private final int maxConcurrentCallsPerEndpoint;
-  private final int maxWaitingCalls;
-  private final List<InferenceListener.Factory> listeners;
 
   private InferenceClient(Builder b, ClientParts parts, boolean ownsParts) {
     this.parts = parts;
     this.ownsParts = ownsParts;
-    this.baseUrl = b.baseUrl;
-    this.apiKey = b.apiKey;
-    this.apiKeySupplier = b.apiKeySupplier;
-    this.endpoints = List.copyOf(b.endpoints);
-    this.fallbacks = List.copyOf(b.fallbacks);
-    this.routing = b.routing;
-    this.rateLimitPerScope = b.rateLimitPerScope;
-    this.rateLimitPerEndpoint = b.rateLimitPerEndpoint;
+    this.settings = new Builder();
+    settings.copyFrom(b);
     this.scope = b.scope;
     this.logger = b.logger;
     this.shutdownTimeout = b.shutdownTimeout;
-    this.clock = b.clock;
-    this.listeners = List.copyOf(b.listeners);
-    Caches caches =
-        new Caches(
-            new TieredCache<>(
-                parts.chatCache(), parts.tier(), AnswerCodec.CHAT, ChatResponse.class),
-            new TieredCache<>(
-                parts.embeddingCache(), parts.tier(), AnswerCodec.VECTOR, float[].class));
-    this.callTimeout = b.callTimeout;
-    this.streamTimeout = b.streamTimeout;
-    this.maxConcurrentCalls = b.maxConcurrentCalls;
-    this.maxConcurrentCallsPerEndpoint = b.maxConcurrentCallsPerEndpoint;
-    this.maxWaitingCalls = b.maxWaitingCalls;
-    Limiter limiter =
-        new Limiter(
-            maxConcurrentCallsPerEndpoint, maxConcurrentCalls, maxWaitingCalls, parts.timer());
-    Router router =
-        new Router(
-            endpoints.isEmpty() ? List.of(shorthandEndpoint(b)) : endpoints,
-            fallbacks,
-            routing,
-            e ->
-                new OpenAiTransport(
-                    parts.http().okHttpClient(), parts.http().streamingClient(), e, clock),
-            limiter,
-            System::nanoTime);
-    this.path =
-        new RequestPath(
-            router,
-            caches,
-            parts.tier(),
-            logger,
-            clock,
-            parts.executor(),
-            parts.timer(),
-            limiter,
-            callTimeout != null ? callTimeout : parts.http().config().callTimeout(),
-            streamTimeout,
-            InferenceListener.compose(listeners),
-            rateLimitPerScope == null && rateLimitPerEndpoint == null
-                ? null
-                : new RateLimiter(rateLimitPerScope, rateLimitPerEndpoint));
-    router.startProbing(parts.timer(), parts.executor());
-  }
-
-  /** The one endpoint {@code baseUrl(...)} and {@code apiKey(...)} describe. */
-  private static Endpoint shorthandEndpoint(Builder b) {
-    Endpoint.Builder e = Endpoint.builder(Objects.requireNonNull(b.baseUrl, "baseUrl"));
-    if (b.apiKey != null) {
-      e.apiKey(b.apiKey);
-    } else if (b.apiKeySupplier != null) {
-      e.apiKey(b.apiKeySupplier);
-    }
-    return e.build();
+    this.path = b.newPath(parts);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -311,24 +203,7 @@ public final class InferenceClient implements AutoCloseable {
    */
   public Builder newBuilder() {
     Builder b = new Builder();
-    b.baseUrl = baseUrl;
-    b.apiKey = apiKey;
-    b.apiKeySupplier = apiKeySupplier;
-    b.endpoints.addAll(endpoints);
-    b.fallbacks.addAll(fallbacks);
-    b.routing = routing;
-    b.rateLimitPerScope = rateLimitPerScope;
-    b.rateLimitPerEndpoint = rateLimitPerEndpoint;
-    b.scope = scope;
-    b.logger = logger;
-    b.shutdownTimeout = shutdownTimeout;
-    b.clock = clock;
-    b.callTimeout = callTimeout;
-    b.streamTimeout = streamTimeout;
-    b.maxConcurrentCalls = maxConcurrentCalls;
-    b.maxConcurrentCallsPerEndpoint = maxConcurrentCallsPerEndpoint;
-    b.maxWaitingCalls = maxWaitingCalls;
-    b.listeners.addAll(listeners);
+    b.copyFrom(settings);
     b.shared = parts;
     return b;
   }
@@ -634,51 +509,7 @@ public final class InferenceClient implements AutoCloseable {
    * @return the snapshot
    */
   public HealthSnapshot health() {
-    List<String> reasons = new ArrayList<>();
-    DbPool db = parts.db();
-    DbPoolStats dbStats = null;
-    DbHealth dbHealth = null;
-    if (db != null) {
-      dbStats = db.stats();
-      dbHealth = db.health(Duration.ofSeconds(2));
-      if (!dbHealth.isHealthy()) {
-        reasons.add("database: " + dbHealth.reason());
-      }
-    }
-    List<EndpointHealth> endpointHealth = path.router().health();
-    if (endpointHealth.size() > 1) {
-      for (EndpointHealth e : endpointHealth) {
-        if (e.state() != EndpointHealth.State.CLOSED) {
-          reasons.add("endpoint " + e.name() + ": circuit " + e.state().jsonName());
-        }
-      }
-    }
-    SharedTier tier = parts.tier();
-    SharedTierHealth tierHealth = tier == null ? null : tier.health();
-    if (tierHealth != null && !SharedTierHealth.OK.equals(tierHealth.status())) {
-      reasons.add("shared tier: " + tierHealth.reason().orElse("degraded"));
-    }
-    HealthSnapshot.Status status;
-    if (isClosed()) {
-      status = HealthSnapshot.Status.DOWN;
-      reasons.add(0, "client is closed");
-    } else {
-      status = reasons.isEmpty() ? HealthSnapshot.Status.OK : HealthSnapshot.Status.DEGRADED;
-    }
-    CallCounters c = path.counters();
-    return new HealthSnapshot(
-        status,
-        VERSION,
-        reasons,
-        new HealthSnapshot.ClientStats(
-            c.calls(), c.l1Hits(), c.l2Hits(), c.joined(), c.serverCalls(), c.failures()),
-        parts.http().stats(),
-        dbStats,
-        dbHealth,
-        parts.chatCache().stats(),
-        parts.embeddingCache().stats(),
-        tierHealth,
-        endpointHealth);
+    return HealthSnapshot.of(isClosed(), VERSION, parts, path);
   }
 
   /**
@@ -723,9 +554,13 @@ public final class InferenceClient implements AutoCloseable {
   public String toString() {
     return "InferenceClient{baseUrl="
         + baseUrl()
-        + (endpoints.size() > 1 || !fallbacks.isEmpty()
-            ? ", endpoints=" + endpoints.size() + ", fallbacks=" + fallbacks.size()
-            : ", apiKey=" + (apiKey == null && apiKeySupplier == null ? "none" : "****"))
+        + (settings.endpoints.size() > 1 || !settings.fallbacks.isEmpty()
+            ? ", endpoints="
+                + settings.endpoints.size()
+                + ", fallbacks="
+                + settings.fallbacks.size()
+            : ", apiKey="
+                + (settings.apiKey == null && settings.apiKeySupplier == null ? "none" : "****"))
         + ", scope="
         + scope
         + ", sharedTier="
@@ -761,479 +596,9 @@ public final class InferenceClient implements AutoCloseable {
    *     .build();
    * }</pre>
    */
-  public static final class Builder {
-    private @Nullable String baseUrl;
-    private @Nullable String apiKey;
-    private @Nullable Supplier<String> apiKeySupplier;
-    private final List<Endpoint> endpoints = new ArrayList<>();
-    private final List<Endpoint> fallbacks = new ArrayList<>();
-    private RoutingPolicy routing = RoutingPolicy.defaults();
-    private @Nullable RateLimit rateLimitPerScope;
-    private @Nullable RateLimit rateLimitPerEndpoint;
-    private String scope = DEFAULT_SCOPE;
-    private StructuredLogger logger = StructuredLogger.of(InferenceClient.class);
-    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
-    private Clock clock = Clock.systemUTC();
-    private @Nullable Duration callTimeout;
-    private Duration streamTimeout = DEFAULT_STREAM_TIMEOUT;
-    private int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
-    private int maxConcurrentCallsPerEndpoint = DEFAULT_MAX_CONCURRENT_CALLS_PER_ENDPOINT;
-    private int maxWaitingCalls = DEFAULT_MAX_WAITING_CALLS;
-    private @Nullable CacheConfig inferenceCache;
-    private @Nullable CacheConfig embeddingCache;
-    private @Nullable HttpPoolConfig httpPool;
-    private @Nullable DbPoolConfig dbPool;
-    private @Nullable SharedTierConfig sharedTier;
-    private @Nullable DataSource tierDataSource;
-    private @Nullable String tierJdbcUrl;
-    private @Nullable ClientParts shared;
-    private final List<InferenceListener.Factory> listeners = new ArrayList<>();
+  public static final class Builder extends ClientSettings {
 
     private Builder() {}
-
-    /**
-     * Adds a listener that hears every call of the client (see {@link InferenceListener} for its
-     * events and rules). Listeners hear each event in the order they were added.
-     *
-     * @param listener the listener, shared by all calls; thread-safe
-     * @return this builder
-     * @throws NullPointerException if {@code listener} is null
-     */
-    public Builder addListener(InferenceListener listener) {
-      return addListenerFactory(InferenceListener.factory(listener));
-    }
-
-    /**
-     * Adds a factory that makes a listener for each call, for listeners that keep state per call.
-     *
-     * @param factory called on the caller's thread as each call starts
-     * @return this builder
-     * @throws NullPointerException if {@code factory} is null
-     */
-    public Builder addListenerFactory(InferenceListener.Factory factory) {
-      listeners.add(Objects.requireNonNull(factory, "factory"));
-      return this;
-    }
-
-    /**
-     * Sets the server's base URL, the part before {@code /chat/completions}, such as {@code
-     * http://localhost:8080/v1}. Required.
-     *
-     * @param baseUrl an absolute http or https URL without credentials, query or fragment
-     * @return this builder
-     * @throws IllegalArgumentException if the URL is malformed (the message names the value)
-     * @throws NullPointerException if {@code baseUrl} is null
-     */
-    public Builder baseUrl(String baseUrl) {
-      BaseUrls.parse(baseUrl);
-      this.baseUrl = baseUrl.strip();
-      this.endpoints.clear(); // the shorthand for one endpoint replaces a list set before
-      return this;
-    }
-
-    /**
-     * Sets the API key sent as {@code Authorization: Bearer}. Never logged, never in {@code
-     * toString()} or exception messages.
-     *
-     * @param apiKey the key
-     * @return this builder
-     * @throws IllegalArgumentException if the key is blank or holds characters a header cannot
-     *     carry (the value is not shown)
-     * @throws NullPointerException if {@code apiKey} is null
-     */
-    public Builder apiKey(String apiKey) {
-      BaseUrls.checkApiKey(Objects.requireNonNull(apiKey, "apiKey"));
-      this.apiKey = apiKey;
-      this.apiKeySupplier = null;
-      return this;
-    }
-
-    /**
-     * Sets where the API key of the {@link #baseUrl(String)} endpoint comes from: called for every
-     * request, so a rotated key is used by the next request. See {@link
-     * Endpoint.Builder#apiKey(Supplier)} for its rules; replaces a key set before.
-     *
-     * @param apiKey returns the current key; fast and thread-safe
-     * @return this builder
-     * @throws NullPointerException if {@code apiKey} is null
-     */
-    public Builder apiKey(Supplier<String> apiKey) {
-      this.apiKeySupplier = Objects.requireNonNull(apiKey, "apiKey");
-      this.apiKey = null;
-      return this;
-    }
-
-    /**
-     * Sets the endpoints calls are spread over (replicas of one service), replacing any set before,
-     * and a {@link #baseUrl(String)} with its {@code apiKey} (the shorthand for one endpoint).
-     * Calls go to the less loaded of two endpoints drawn by weight (see {@link RoutingPolicy} for
-     * health and fallback). Cache keys name the first endpoint's base URL, so which replica answers
-     * never changes a key, and a client that grows from one endpoint to several keeps its cached
-     * answers when the old endpoint stays first.
-     *
-     * @param endpoints one or more endpoints, in order; the first is the primary
-     * @return this builder
-     * @throws IllegalArgumentException if the list is empty, over 100 endpoints, or names one base
-     *     URL twice
-     * @throws NullPointerException if the list or an element is null
-     */
-    public Builder endpoints(List<Endpoint> endpoints) {
-      Objects.requireNonNull(endpoints, "endpoints");
-      if (endpoints.isEmpty()) {
-        throw new IllegalArgumentException("endpoints must not be empty");
-      }
-      List<Endpoint> copy = new ArrayList<>();
-      for (int i = 0; i < endpoints.size(); i++) {
-        copy.add(Objects.requireNonNull(endpoints.get(i), "endpoints[" + i + "]"));
-      }
-      checkEndpoints(copy);
-      this.endpoints.clear();
-      this.endpoints.addAll(copy);
-      this.baseUrl = null;
-      this.apiKey = null;
-      this.apiKeySupplier = null;
-      return this;
-    }
-
-    /**
-     * Adds one endpoint to those calls are spread over; see {@link #endpoints(List)}. After {@link
-     * #baseUrl(String)}, that base URL (with its {@code apiKey}) stays the first endpoint.
-     *
-     * @param endpoint the endpoint
-     * @return this builder
-     * @throws IllegalArgumentException if its base URL is already an endpoint
-     * @throws NullPointerException if {@code endpoint} is null
-     */
-    public Builder addEndpoint(Endpoint endpoint) {
-      Objects.requireNonNull(endpoint, "endpoint");
-      List<Endpoint> copy = new ArrayList<>();
-      if (endpoints.isEmpty() && baseUrl != null) {
-        copy.add(shorthandEndpoint(this));
-      } else {
-        copy.addAll(endpoints);
-      }
-      copy.add(endpoint);
-      checkEndpoints(copy);
-      endpoints.clear();
-      endpoints.addAll(copy);
-      baseUrl = null;
-      apiKey = null;
-      apiKeySupplier = null;
-      return this;
-    }
-
-    /**
-     * Sets the fallback endpoints, tried in this order when a call failed on the replicas (see
-     * {@link RoutingPolicy}): another provider, or the same server with another model through
-     * {@link Endpoint.Builder#model(String, String)}. They get no traffic while a replica can take
-     * it. Answers from a fallback are cached under the requested model like any other.
-     *
-     * @param fallbacks the fallback endpoints, in order; may be empty
-     * @return this builder
-     * @throws IllegalArgumentException if over 100 endpoints
-     * @throws NullPointerException if the list or an element is null
-     */
-    public Builder fallbacks(List<Endpoint> fallbacks) {
-      Objects.requireNonNull(fallbacks, "fallbacks");
-      List<Endpoint> copy = new ArrayList<>();
-      for (int i = 0; i < fallbacks.size(); i++) {
-        copy.add(Objects.requireNonNull(fallbacks.get(i), "fallbacks[" + i + "]"));
-      }
-      if (copy.size() > 100) {
-        throw new IllegalArgumentException(
-            "fallbacks must hold at most 100 endpoints but had " + copy.size());
-      }
-      this.fallbacks.clear();
-      this.fallbacks.addAll(copy);
-      return this;
-    }
-
-    /**
-     * Sets how endpoints' health is tracked and when calls fall back (default {@link
-     * RoutingPolicy#defaults()}).
-     *
-     * @param policy the policy
-     * @return this builder
-     * @throws NullPointerException if {@code policy} is null
-     */
-    public Builder routing(RoutingPolicy policy) {
-      this.routing = Objects.requireNonNull(policy, "policy");
-      return this;
-    }
-
-    /**
-     * Limits each cache scope (tenant) to this rate of calls sent to servers, in this client's
-     * memory (default none). Cache hits and joined calls do not count. See {@link RateLimit}.
-     *
-     * @param limit the limit of each scope
-     * @return this builder
-     * @throws NullPointerException if {@code limit} is null
-     */
-    public Builder rateLimitPerScope(RateLimit limit) {
-      this.rateLimitPerScope = Objects.requireNonNull(limit, "limit");
-      return this;
-    }
-
-    /**
-     * Limits each endpoint to this rate of calls, in this client's memory (default none); a
-     * fallback counts on the endpoint it goes to. See {@link RateLimit}.
-     *
-     * @param limit the limit of each endpoint
-     * @return this builder
-     * @throws NullPointerException if {@code limit} is null
-     */
-    public Builder rateLimitPerEndpoint(RateLimit limit) {
-      this.rateLimitPerEndpoint = Objects.requireNonNull(limit, "limit");
-      return this;
-    }
-
-    private static void checkEndpoints(List<Endpoint> list) {
-      if (list.size() > 100) {
-        throw new IllegalArgumentException(
-            "endpoints must hold at most 100 endpoints but had " + list.size());
-      }
-      Set<String> seen = new HashSet<>();
-      for (Endpoint e : list) {
-        String url = OpenAiTransport.parseBaseUrl(e.baseUrl()).toString();
-        if (!seen.add(url)) {
-          throw new IllegalArgumentException(
-              "endpoints names base URL "
-                  + e.baseUrl()
-                  + " twice; give it a larger weight instead");
-        }
-      }
-    }
-
-    /**
-     * Sets the client's cache scope (default {@value #DEFAULT_SCOPE}). Answers cached under one
-     * scope are never served to another; {@link CallOptions#scope()} overrides it per call.
-     *
-     * @param scope the scope, such as a tenant id
-     * @return this builder
-     * @throws IllegalArgumentException if the scope is blank or too long
-     * @throws NullPointerException if {@code scope} is null
-     */
-    public Builder cacheScope(String scope) {
-      this.scope = CallOptions.checkScope("cacheScope", scope);
-      return this;
-    }
-
-    /**
-     * Sets the chat answer cache (default {@link CacheConfig#inference()}: 1000 entries, 1 h).
-     *
-     * @param config the cache's configuration
-     * @return this builder
-     * @throws NullPointerException if {@code config} is null
-     */
-    public Builder inferenceCache(CacheConfig config) {
-      this.inferenceCache = Objects.requireNonNull(config, "config");
-      return this;
-    }
-
-    /**
-     * Sets the embedding cache (default {@link CacheConfig#embeddings()}: 500 entries, 24 h).
-     *
-     * @param config the cache's configuration
-     * @return this builder
-     * @throws NullPointerException if {@code config} is null
-     */
-    public Builder embeddingCache(CacheConfig config) {
-      this.embeddingCache = Objects.requireNonNull(config, "config");
-      return this;
-    }
-
-    /**
-     * Sets the HTTP pool (default {@link HttpPoolConfig#defaults()}).
-     *
-     * @param config the pool's configuration
-     * @return this builder
-     * @throws NullPointerException if {@code config} is null
-     */
-    public Builder httpPool(HttpPoolConfig config) {
-      this.httpPool = Objects.requireNonNull(config, "config");
-      return this;
-    }
-
-    /**
-     * Gives the client a DB pool (default none), for the shared tier and the service's own queries.
-     *
-     * @param config the pool's configuration
-     * @return this builder
-     * @throws NullPointerException if {@code config} is null
-     */
-    public Builder dbPool(DbPoolConfig config) {
-      this.dbPool = Objects.requireNonNull(config, "config");
-      return this;
-    }
-
-    /**
-     * Turns on the shared tier (a second cache level and the inference log) in the DB pool's
-     * database. Requires {@link #dbPool(DbPoolConfig)}.
-     *
-     * @param config the tier's configuration
-     * @return this builder
-     * @throws NullPointerException if {@code config} is null
-     */
-    public Builder sharedTier(SharedTierConfig config) {
-      this.sharedTier = Objects.requireNonNull(config, "config");
-      this.tierDataSource = null;
-      this.tierJdbcUrl = null;
-      return this;
-    }
-
-    /**
-     * Turns on the shared tier on a data source the application already has (a Spring Boot
-     * application's {@code DataSource}, say) instead of a DB pool of the client's own. The client
-     * opens and closes the tier, but never closes {@code dataSource}: its owner does, after closing
-     * the client. No {@link #dbPool(DbPoolConfig)} is needed; if one is set as well, the tier still
-     * uses {@code dataSource}.
-     *
-     * @param config the tier's configuration
-     * @param dataSource pooled connections to the database; not closed by the client
-     * @param jdbcUrl the URL {@code dataSource} connects to; its prefix picks the SQL dialect
-     *     ({@code jdbc:postgresql:} or {@code jdbc:h2:}). Never shown with its password.
-     * @return this builder
-     * @throws IllegalArgumentException if {@code jdbcUrl} is not a {@code jdbc:postgresql:} or
-     *     {@code jdbc:h2:} URL
-     * @throws NullPointerException if an argument is null
-     */
-    public Builder sharedTier(SharedTierConfig config, DataSource dataSource, String jdbcUrl) {
-      Objects.requireNonNull(config, "config");
-      Objects.requireNonNull(dataSource, "dataSource");
-      Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-      if (!jdbcUrl.startsWith("jdbc:postgresql:") && !jdbcUrl.startsWith("jdbc:h2:")) {
-        int colon = jdbcUrl.indexOf(':', jdbcUrl.indexOf(':') + 1);
-        throw new IllegalArgumentException(
-            "jdbcUrl must start with jdbc:postgresql: or jdbc:h2: but was "
-                + (colon < 0 ? "\"" + jdbcUrl + "\"" : jdbcUrl.substring(0, colon + 1) + "..."));
-      }
-      this.sharedTier = config;
-      this.tierDataSource = dataSource;
-      this.tierJdbcUrl = jdbcUrl;
-      return this;
-    }
-
-    /**
-     * Sets the logger for the client's events (default: logger {@code
-     * ai.vaultgemma.core.InferenceClient} with the default redaction policy).
-     *
-     * @param logger the logger
-     * @return this builder
-     * @throws NullPointerException if {@code logger} is null
-     */
-    public Builder logger(StructuredLogger logger) {
-      this.logger = Objects.requireNonNull(logger, "logger");
-      return this;
-    }
-
-    /**
-     * Sets how long {@link InferenceClient#close()} waits for calls in flight (default 30 s).
-     *
-     * @param timeout the longest wait
-     * @return this builder
-     * @throws IllegalArgumentException if {@code timeout} is negative
-     * @throws NullPointerException if {@code timeout} is null
-     */
-    public Builder shutdownTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("shutdownTimeout must be >= 0 but was " + timeout);
-      }
-      this.shutdownTimeout = timeout;
-      return this;
-    }
-
-    /**
-     * Sets the clock for log timestamps and {@code Retry-After} dates (default UTC system clock).
-     *
-     * @param clock the clock
-     * @return this builder
-     * @throws NullPointerException if {@code clock} is null
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /**
-     * Sets the default deadline of blocking and async chat calls and of embeddings (default: the
-     * HTTP pool's call timeout, 30 seconds unless configured): the longest a whole call may take,
-     * counting the wait for a slot, every retry and backoff, and the whole body. {@link
-     * CallOptions.Builder#timeout} overrides it per call.
-     *
-     * @param timeout the deadline
-     * @return this builder
-     * @throws IllegalArgumentException if {@code timeout} is zero, negative or over one day
-     * @throws NullPointerException if {@code timeout} is null
-     */
-    public Builder callTimeout(Duration timeout) {
-      this.callTimeout = CallOptions.checkTimeout("callTimeout", timeout);
-      return this;
-    }
-
-    /**
-     * Sets the default deadline of a whole stream (default {@link #DEFAULT_STREAM_TIMEOUT}, 10
-     * minutes). {@link CallOptions.Builder#timeout} overrides it per call.
-     *
-     * @param timeout the deadline
-     * @return this builder
-     * @throws IllegalArgumentException if {@code timeout} is zero, negative or over one day
-     * @throws NullPointerException if {@code timeout} is null
-     */
-    public Builder streamTimeout(Duration timeout) {
-      this.streamTimeout = CallOptions.checkTimeout("streamTimeout", timeout);
-      return this;
-    }
-
-    /**
-     * Sets how many calls may be at the server at once, every call mode counted (default {@link
-     * #DEFAULT_MAX_CONCURRENT_CALLS_PER_ENDPOINT}, 256). A call beyond it waits for a slot until
-     * its deadline, then fails with a {@link ConcurrencyLimitException}. Cache hits and calls that
-     * join an identical call in flight take no slot.
-     *
-     * @param max the slots for the endpoint
-     * @return this builder
-     * @throws IllegalArgumentException if {@code max} is below 1 or above 100,000
-     */
-    public Builder maxConcurrentCallsPerEndpoint(int max) {
-      this.maxConcurrentCallsPerEndpoint = checkCount("maxConcurrentCallsPerEndpoint", max, 1);
-      return this;
-    }
-
-    /**
-     * Sets how many calls may be at all of the client's servers at once (default {@link
-     * #DEFAULT_MAX_CONCURRENT_CALLS}, 1024).
-     *
-     * @param max the slots in total
-     * @return this builder
-     * @throws IllegalArgumentException if {@code max} is below 1 or above 100,000
-     */
-    public Builder maxConcurrentCalls(int max) {
-      this.maxConcurrentCalls = checkCount("maxConcurrentCalls", max, 1);
-      return this;
-    }
-
-    /**
-     * Sets how many calls may wait for a slot (default {@link #DEFAULT_MAX_WAITING_CALLS}); one
-     * more fails at once with a {@link ConcurrencyLimitException}. Zero makes a call that finds no
-     * slot fail at once.
-     *
-     * @param max the waiting calls
-     * @return this builder
-     * @throws IllegalArgumentException if {@code max} is negative or above 100,000
-     */
-    public Builder maxWaitingCalls(int max) {
-      this.maxWaitingCalls = checkCount("maxWaitingCalls", max, 0);
-      return this;
-    }
-
-    private static int checkCount(String field, int value, int min) {
-      if (value < min || value > 100_000) {
-        throw new IllegalArgumentException(
-            field + " must be between " + min + " and 100000 but was " + value);
-      }
-      return value;
-    }
 
     /**
      * Builds the client, starting the pools it owns.

@@ -197,10 +197,10 @@ public final class CircuitBreaker {
               () -> {
                 if (settled.compareAndSet(false, true)) {
                   open(
+                      "probe",
                       "probe got no answer within "
                           + TimeUnit.NANOSECONDS.toMillis(probeTimeoutNanos)
-                          + " ms",
-                      null);
+                          + " ms");
                 }
               },
               probeTimeoutNanos,

@@ -59,6 +59,7 @@ abstract sealed class ClientSettings permits InferenceClient.Builder {
   @Nullable String tierJdbcUrl;
   @Nullable ClientParts shared;
   final List<InferenceListener.Factory> listeners = new ArrayList<>();
+  @Nullable Supplier<@Nullable String> traceParent;
 
   /**
    * Adds a listener that hears every call of the client (see {@link InferenceListener} for its
@@ -507,6 +508,23 @@ abstract sealed class ClientSettings permits InferenceClient.Builder {
   ClientSettings() {}
 
   /**
+   * Sets where a call's trace comes from when the caller has none of its own in the SLF4J MDC: a
+   * W3C {@code traceparent} such as a tracer's current span's ({@code InferenceTracing
+   * .traceParent()} in vaultgemma-opentelemetry). The call's log events, its inference-log row and
+   * the {@code traceparent} it sends then continue that trace, so logs and spans share one trace
+   * id. Called on the caller's thread as each call starts; it must be fast. Null or a malformed
+   * value starts a new trace; a source that throws is logged at WARN and a new trace starts.
+   *
+   * @param source returns the current {@code traceparent}, or null when there is none
+   * @return this builder
+   * @throws NullPointerException if {@code source} is null
+   */
+  public InferenceClient.Builder traceParent(Supplier<@Nullable String> source) {
+    this.traceParent = Objects.requireNonNull(source, "source");
+    return self();
+  }
+
+  /**
    * Assembles a client's request path from these settings and its parts, and starts probing its
    * endpoints.
    *
@@ -596,5 +614,6 @@ abstract sealed class ClientSettings permits InferenceClient.Builder {
     maxWaitingCalls = other.maxWaitingCalls;
     listeners.clear();
     listeners.addAll(other.listeners);
+    traceParent = other.traceParent;
   }
 }

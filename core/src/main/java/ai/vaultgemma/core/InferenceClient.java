@@ -7,7 +7,9 @@ import ai.vaultgemma.core.internal.ClientParts;
 import ai.vaultgemma.core.internal.EnvSettings;
 import ai.vaultgemma.core.internal.path.RequestPath;
 import ai.vaultgemma.core.tier.SharedTier;
+import ai.vaultgemma.logging.Fields;
 import ai.vaultgemma.logging.StructuredLogger;
+import ai.vaultgemma.logging.TraceContext;
 import ai.vaultgemma.logging.TraceScope;
 import ai.vaultgemma.pool.DbPool;
 import ai.vaultgemma.pool.DbPoolConfig;
@@ -22,6 +24,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -140,6 +143,25 @@ public final class InferenceClient implements AutoCloseable {
     this.path = b.newPath(parts);
   }
 
+  /**
+   * Opens the call's trace: a child of the caller's (the MDC's) when there is one, else of the
+   * builder's trace source when it names one, else a new trace.
+   */
+  private TraceScope openTrace() {
+    Supplier<@Nullable String> source = settings.traceParent;
+    if (source == null || TraceContext.current() != null) {
+      return TraceScope.open();
+    }
+    String parent;
+    try {
+      parent = source.get();
+    } catch (RuntimeException e) {
+      logger.warn("traceParent source threw; the call starts a new trace", Fields.empty(), e);
+      parent = null;
+    }
+    return parent == null ? TraceScope.open() : TraceScope.fromTraceparent(parent);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Construction
 
@@ -239,7 +261,7 @@ public final class InferenceClient implements AutoCloseable {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(options, "options");
     tracker.enter();
-    try (TraceScope span = TraceScope.open()) {
+    try (TraceScope span = openTrace()) {
       return path.chat(request, options, callScope(options), span.context());
     } finally {
       tracker.exit();
@@ -273,7 +295,7 @@ public final class InferenceClient implements AutoCloseable {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(options, "options");
     tracker.enter();
-    try (TraceScope span = TraceScope.open()) {
+    try (TraceScope span = openTrace()) {
       CompletableFuture<ChatResponse> future =
           path.chatAsync(request, options, callScope(options), span.context());
       CompletableFuture<?> unused = future.whenComplete((r, e) -> tracker.exit());
@@ -319,7 +341,7 @@ public final class InferenceClient implements AutoCloseable {
     Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(options, "options");
     tracker.enter();
-    try (TraceScope span = TraceScope.open()) {
+    try (TraceScope span = openTrace()) {
       ChatStream stream =
           path.chatStream(request, listener, options, callScope(options), span.context());
       CompletableFuture<?> unused = stream.completion().whenComplete((r, e) -> tracker.exit());
@@ -389,7 +411,7 @@ public final class InferenceClient implements AutoCloseable {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(options, "options");
     tracker.enter();
-    try (TraceScope span = TraceScope.open()) {
+    try (TraceScope span = openTrace()) {
       return path.embed(request, options, callScope(options), span.context());
     } finally {
       tracker.exit();
@@ -405,7 +427,7 @@ public final class InferenceClient implements AutoCloseable {
    */
   public ModelList models() {
     tracker.enter();
-    try (TraceScope span = TraceScope.open()) {
+    try (TraceScope span = openTrace()) {
       path.countServerCall();
       return path.transport().models(Map.of("traceparent", span.context().traceparent()));
     } finally {

@@ -69,6 +69,41 @@ class InferenceClientTraceTest {
   }
 
   @Test
+  void aTraceSourceGivesACallWithoutATraceOfItsOwnThatTrace() throws Exception {
+    server.setDispatcher(InferenceClientPayloads.dispatcher(r -> chatOk("a")));
+    String tracer = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    String[] source = {tracer};
+    try (InferenceClient client = client(server).traceParent(() -> source[0]).build()) {
+      client.chat(request("from the tracer"));
+      assertThat(server.takeRequest().getHeaders().get("traceparent"))
+          .startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-")
+          .doesNotContain("00f067aa0ba902b7"); // a child span of the tracer's, not the same span
+
+      String callerTrace;
+      try (TraceScope caller = TraceScope.open()) { // the caller's own trace wins
+        callerTrace = caller.traceId();
+        client.chat(request("from the caller"));
+      }
+      assertThat(server.takeRequest().getHeaders().get("traceparent"))
+          .startsWith("00-" + callerTrace + "-");
+
+      source[0] = null; // no current span: a new trace
+      client.chat(request("no span"));
+      assertThat(server.takeRequest().getHeaders().get("traceparent"))
+          .doesNotContain("4bf92f3577b34da6a3ce929d0e0e4736");
+    }
+    try (InferenceClient client =
+        client(server)
+            .traceParent(
+                () -> {
+                  throw new IllegalStateException("tracer bug");
+                })
+            .build()) {
+      assertThat(client.chat(request("still answered")).text()).isEqualTo("a");
+    }
+  }
+
+  @Test
   void incomingTraceparentIsContinued() throws Exception {
     server.enqueue(chatOk("a"));
     String incoming = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";

@@ -77,6 +77,18 @@ class ExamplesTest {
   }
 
   @Test
+  void severalBackends_noCallIsLostWhenAReplicaGoesAway() throws Exception {
+    SeveralBackends.main(new String[0]);
+
+    assertThat(printed()).contains("30 more calls with one replica gone: 30 answered");
+    String spread =
+        printed().lines().filter(l -> l.startsWith("30 calls over")).findFirst().orElseThrow();
+    // Every replica took part of the first 30 calls.
+    assertThat(spread).doesNotContain(" 0,").doesNotEndWith(" 0");
+    assertThat(printed()).contains("breaker open").contains("health: degraded");
+  }
+
+  @Test
   void embeddings_onlyNewInputsReachTheServer() {
     Embeddings.main(new String[] {backend.baseUrl(), "simulated-embedding"});
 

@@ -3,7 +3,7 @@ package ai.vaultgemma.spring.autoconfigure;
 import ai.vaultgemma.core.InferenceClient;
 import ai.vaultgemma.opentelemetry.InferenceTracing;
 import io.opentelemetry.api.OpenTelemetry;
-import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -69,7 +69,9 @@ public final class VaultGemmaTracingAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public InferenceTracing inferenceTracing(
-      OpenTelemetry openTelemetry, VaultGemmaProperties properties, ListableBeanFactory beans) {
+      OpenTelemetry openTelemetry,
+      VaultGemmaProperties properties,
+      ConfigurableListableBeanFactory beans) {
     VaultGemmaProperties.Tracing tracing = properties.tracing();
     InferenceTracing.Builder builder =
         InferenceTracing.builder(openTelemetry)
@@ -99,8 +101,9 @@ public final class VaultGemmaTracingAutoConfiguration {
     return builder -> builder.addListenerFactory(tracing.listenerFactory());
   }
 
-  private static boolean micrometerRecordsGenAiMetrics(ListableBeanFactory beans) {
-    ClassLoader loader = VaultGemmaTracingAutoConfiguration.class.getClassLoader();
+  private static boolean micrometerRecordsGenAiMetrics(ConfigurableListableBeanFactory beans) {
+    // The application's class loader, the one @ConditionalOnClass asked.
+    ClassLoader loader = beans.getBeanClassLoader();
     if (!ClassUtils.isPresent(INFERENCE_METRICS, loader)) {
       return false;
     }

@@ -5,8 +5,9 @@
  * <p>Spring Boot applications run on the class path, where this descriptor has no effect; it is
  * checked by javac and lets a modular application read the public API. Spring creates the
  * configuration classes and binds the properties record by reflection, hence the {@code opens}.
- * Actuator's health types are {@code requires static}: the indicator is configured only when they
- * are present.
+ * Actuator's health types, {@code vaultgemma-micrometer} and {@code vaultgemma-opentelemetry} (with
+ * Micrometer and the OpenTelemetry API) are {@code requires static}: the indicator, the metrics and
+ * the tracing are configured only when they are present.
  */
 // Spring's jars are automatic modules (Automatic-Module-Name): stable names, no descriptors.
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
@@ -20,6 +21,10 @@ module ai.vaultgemma.spring.autoconfigure {
   requires tools.jackson.core;
   requires tools.jackson.databind;
   requires static transitive spring.boot.health;
+  requires static transitive ai.vaultgemma.micrometer;
+  requires static transitive micrometer.core;
+  requires static transitive ai.vaultgemma.opentelemetry;
+  requires static transitive io.opentelemetry.api;
   requires static transitive org.jspecify;
   requires static com.google.errorprone.annotations;
 

@@ -25,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The demo as a user runs it: a real Tomcat on a random port, the starter's client calling an
- * OpenAI-compatible server (MockWebServer), and Actuator's health endpoint read over HTTP.
+ * OpenAI-compatible server (MockWebServer), and Actuator's health, metrics and Prometheus endpoints
+ * read over HTTP.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DemoApplicationTest {
@@ -61,7 +62,7 @@ class DemoApplicationTest {
   }
 
   @Test
-  void ask_callsTheServerThroughTheInjectedClient_andHealthReportsIt() throws Exception {
+  void ask_callsTheServerThroughTheInjectedClient_andHealthAndMetricsReportIt() throws Exception {
     // the server and the context are shared by the tests, whatever their order: count from here
     int requestsBefore = INFERENCE_SERVER.getRequestCount();
     INFERENCE_SERVER.enqueue(
@@ -104,6 +105,36 @@ class DemoApplicationTest {
     assertThat(details.get("client").get("l1_hits").asLong()).isPositive();
     assertThat(details.get("db_pool").get("configured").asBoolean()).isFalse();
     assertThat(health.body()).doesNotContain("sk-demo");
+
+    // the two calls in the metrics endpoint: the one the cache answered counted under l1
+    HttpResponse<String> duration =
+        get(
+            "/actuator/metrics/gen_ai.client.operation.duration"
+                + "?tag=gen_ai.request.model:demo-model&tag=vaultgemma.cache.level:l1");
+    assertThat(duration.statusCode()).isEqualTo(200);
+    JsonNode metric = JSON.readTree(duration.body());
+    assertThat(metric.get("baseUnit").asString()).isEqualTo("seconds");
+    assertThat(measurement(metric, "COUNT")).isGreaterThanOrEqualTo(1);
+    assertThat(measurement(metric, "TOTAL_TIME")).isPositive();
+
+    HttpResponse<String> scrape = get("/actuator/prometheus");
+    assertThat(scrape.statusCode()).isEqualTo(200);
+    assertThat(scrape.body())
+        .contains("gen_ai_client_operation_duration_seconds_bucket{")
+        .contains("vaultgemma_cache_level=\"l1\"")
+        .contains("cache_gets_total{cache=\"inference\",cache_manager=\"vaultgemma\"")
+        .contains("vaultgemma_http_pool_connections{")
+        .doesNotContain("Say hello")
+        .doesNotContain("sk-demo");
+  }
+
+  private static double measurement(JsonNode metric, String statistic) {
+    for (JsonNode m : metric.get("measurements")) {
+      if (m.get("statistic").asString().equals(statistic)) {
+        return m.get("value").asDouble();
+      }
+    }
+    throw new AssertionError("no " + statistic + " in " + metric);
   }
 
   @Test

@@ -52,6 +52,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     {@code tier}, not {@code shared-tier}: under relaxed binding the seed's {@code
  *     VAULTGEMMA_SHARED_TIER=on|off} variable would be read as the whole group and fail to bind.
  * @param health the Actuator health indicator
+ * @param metrics the Micrometer meters, when {@code vaultgemma-micrometer} and a {@code
+ *     MeterRegistry} are there
+ * @param tracing the OpenTelemetry spans, when {@code vaultgemma-opentelemetry} and an {@code
+ *     OpenTelemetry} bean are there
  */
 @ConfigurationProperties(VaultGemmaProperties.PREFIX)
 public record VaultGemmaProperties(
@@ -69,7 +73,9 @@ public record VaultGemmaProperties(
     @DefaultValue Http http,
     @DefaultValue Db db,
     @DefaultValue SharedTier tier,
-    @DefaultValue Health health) {
+    @DefaultValue Health health,
+    @DefaultValue Metrics metrics,
+    @DefaultValue Tracing tracing) {
 
   /** The prefix of every property: {@value}. */
   public static final String PREFIX = "vaultgemma";
@@ -194,4 +200,32 @@ public record VaultGemmaProperties(
    *     status such as {@code DEGRADED} to change that.
    */
   public record Health(@DefaultValue("UP") String degradedStatus) {}
+
+  /**
+   * Micrometer metrics (the {@code vaultgemma-micrometer} module): call latency, tokens, HTTP
+   * attempts and retries, both caches and both pools, in the application's {@code MeterRegistry}.
+   * Configured only when that module is on the class path and there is a {@code MeterRegistry}
+   * bean, as with Actuator.
+   *
+   * @param enabled whether to record the meters. Default true.
+   * @param modelTagLimit how many distinct model names become tag values; later ones read {@code
+   *     other}. Default 50.
+   */
+  public record Metrics(@DefaultValue("true") boolean enabled, @Nullable Integer modelTagLimit) {}
+
+  /**
+   * OpenTelemetry tracing (the {@code vaultgemma-opentelemetry} module): a span per call and per
+   * HTTP attempt, with the GenAI attributes, and the trace context sent to the server. Configured
+   * only when that module is on the class path and there is an {@code OpenTelemetry} bean.
+   *
+   * @param enabled whether to trace calls. Default true.
+   * @param captureContent whether to record the chat messages sent on the call span ({@code
+   *     gen_ai.input.messages}). Default false: prompts may hold personal data.
+   * @param maxContentLength how many characters of each captured message text are kept. Default
+   *     4096.
+   */
+  public record Tracing(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("false") boolean captureContent,
+      @Nullable Integer maxContentLength) {}
 }

@@ -32,7 +32,12 @@ class ConfigurationMetadataTest {
             "vaultgemma.http.retry.max-retries",
             "vaultgemma.db.dsn",
             "vaultgemma.tier.use-application-data-source",
-            "vaultgemma.health.degraded-status");
+            "vaultgemma.health.degraded-status",
+            "vaultgemma.metrics.enabled",
+            "vaultgemma.metrics.model-tag-limit",
+            "vaultgemma.tracing.enabled",
+            "vaultgemma.tracing.capture-content",
+            "vaultgemma.tracing.max-content-length");
     properties.forEach(
         (name, p) -> assertThat(p.path("description").asString("")).as(name).isNotBlank());
     assertThat(properties.get("vaultgemma.base-url").get("defaultValue").asString())
@@ -40,6 +45,10 @@ class ConfigurationMetadataTest {
     assertThat(properties.get("vaultgemma.cache.inference.capacity").get("defaultValue").asInt())
         .isEqualTo(1000);
     assertThat(properties.get("vaultgemma.enabled").get("defaultValue").asBoolean()).isTrue();
+    assertThat(properties.get("vaultgemma.metrics.model-tag-limit").get("defaultValue").asInt())
+        .isEqualTo(50);
+    assertThat(properties.get("vaultgemma.tracing.capture-content").get("defaultValue").asBoolean())
+        .isFalse();
     assertThat(properties.get("vaultgemma.api-key").get("description").asString())
         .contains("INFERENCE_API_KEY");
   }

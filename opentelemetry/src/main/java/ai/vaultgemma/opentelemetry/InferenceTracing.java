@@ -11,6 +11,8 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import java.util.Objects;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OpenTelemetry tracing and GenAI metrics for an {@code InferenceClient}, following the
@@ -203,16 +205,39 @@ public final class InferenceTracing {
    * @return the scope to close
    */
   public static TraceScope logScope() {
+    String parent = currentTraceparent();
+    return parent == null ? TraceScope.open() : TraceScope.fromTraceparent(parent);
+  }
+
+  /**
+   * Returns a trace source for {@code InferenceClient.Builder.traceParent(...)}: the W3C {@code
+   * traceparent} of the OpenTelemetry span current on the caller's thread, or null when there is
+   * none. With it, every call made under a span logs that span's trace id without a {@link
+   * #logScope()} around it:
+   *
+   * <pre>{@code
+   * InferenceClient client = InferenceClient.builder()
+   *     .addListenerFactory(tracing.listenerFactory())
+   *     .traceParent(InferenceTracing.traceParent())
+   *     .build();
+   * }</pre>
+   *
+   * @return the source; stateless and thread-safe
+   */
+  public static Supplier<@Nullable String> traceParent() {
+    return InferenceTracing::currentTraceparent;
+  }
+
+  private static @Nullable String currentTraceparent() {
     SpanContext span = Span.current().getSpanContext();
     if (!span.isValid()) {
-      return TraceScope.open();
+      return null;
     }
-    return TraceScope.fromTraceparent(
-        "00-"
-            + span.getTraceId()
-            + "-"
-            + span.getSpanId()
-            + (span.getTraceFlags().isSampled() ? "-01" : "-00"));
+    return "00-"
+        + span.getTraceId()
+        + "-"
+        + span.getSpanId()
+        + (span.getTraceFlags().isSampled() ? "-01" : "-00");
   }
 
   @Override

@@ -15,6 +15,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterEach;
@@ -85,6 +86,28 @@ class LogCorrelationTest {
     assertThat(call.getTraceId()).isEqualTo(traceId);
     // The ids agree, so the span does not need to name the log trace.
     assertThat(call.getAttributes().get(GenAiAttributes.VAULTGEMMA_TRACE_ID)).isNull();
+  }
+
+  @Test
+  void aClientWithTheTraceSourceLogsTheCallersSpanTraceIdWithoutAScope() throws Exception {
+    server.enqueue(chatOk("hello"));
+    Span caller = otel.sdk.getTracer("test").spanBuilder("handler").startSpan();
+    try (InferenceClient client =
+            client(server)
+                .addListenerFactory(InferenceTracing.create(otel.sdk).listenerFactory())
+                .traceParent(InferenceTracing.traceParent())
+                .build();
+        Scope span = caller.makeCurrent()) {
+      client.chatAsync(request("q")).get(10, TimeUnit.SECONDS);
+    } finally {
+      caller.end();
+    }
+    String traceId = caller.getSpanContext().getTraceId();
+    assertThat(theOnlyLoggedTraceId()).isEqualTo(traceId);
+    SpanData call = otel.only("chat m");
+    assertThat(call.getTraceId()).isEqualTo(traceId);
+    assertThat(call.getAttributes().get(GenAiAttributes.VAULTGEMMA_TRACE_ID)).isNull();
+    assertThat(InferenceTracing.traceParent().get()).as("no span current now").isNull();
   }
 
   @Test

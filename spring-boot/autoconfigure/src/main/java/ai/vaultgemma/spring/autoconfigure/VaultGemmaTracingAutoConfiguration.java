@@ -28,8 +28,10 @@ import org.springframework.util.ClassUtils;
  *       GenAI metrics are off when {@link VaultGemmaMetricsAutoConfiguration} records them through
  *       Micrometer (an {@code InferenceMetrics} bean exists), so no histogram is recorded twice;
  *   <li>{@code vaultgemmaTracingCustomizer}, an {@link InferenceClientBuilderCustomizer} that adds
- *       {@link InferenceTracing#listenerFactory()} to the auto-configured client (an application
- *       that builds its own client adds that factory itself).
+ *       {@link InferenceTracing#listenerFactory()} to the auto-configured client, and takes each
+ *       call's trace from the current span ({@link InferenceTracing#traceParent()}) so its log
+ *       events carry the span's trace id (an application that builds its own client adds both
+ *       itself).
  * </ul>
  *
  * <p>Prompts are recorded only with {@code vaultgemma.tracing.capture-content=true}.
@@ -98,7 +100,10 @@ public final class VaultGemmaTracingAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean(name = "vaultgemmaTracingCustomizer")
   public InferenceClientBuilderCustomizer vaultgemmaTracingCustomizer(InferenceTracing tracing) {
-    return builder -> builder.addListenerFactory(tracing.listenerFactory());
+    return builder ->
+        builder
+            .addListenerFactory(tracing.listenerFactory())
+            .traceParent(InferenceTracing.traceParent()); // logs share the caller's span's trace
   }
 
   private static boolean micrometerRecordsGenAiMetrics(ConfigurableListableBeanFactory beans) {

@@ -9,8 +9,10 @@ import ai.vaultgemma.opentelemetry.GenAiAttributes;
 import ai.vaultgemma.opentelemetry.InferenceTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -124,6 +126,35 @@ class VaultGemmaTracingAutoConfigurationTest {
           assertThat(sent.getHeaders().get("traceparent"))
               .isEqualTo("00-" + attempt.getTraceId() + "-" + attempt.getSpanId() + "-01");
           assertThat(otelMetrics(context, GenAiAttributes.METRIC_OPERATION_DURATION)).hasSize(1);
+        });
+  }
+
+  @Test
+  @SuppressWarnings("try") // the scope is opened for its side effect on the current context
+  void underACallersSpan_theCallJoinsItsTrace_andTheLogsCarryTheSameTraceId() {
+    runner.run(
+        context -> {
+          server.enqueue(Payloads.completion("hello"));
+          Span caller =
+              context
+                  .getBean(OpenTelemetry.class)
+                  .getTracer("test")
+                  .spanBuilder("GET /ask")
+                  .startSpan();
+          try (Scope ignored = caller.makeCurrent()) {
+            context.getBean(InferenceClient.class).chat(Payloads.request("hi"));
+          } finally {
+            caller.end();
+          }
+          SpanData call =
+              spans(context).stream()
+                  .filter(s -> s.getName().equals("chat m"))
+                  .findFirst()
+                  .orElseThrow(() -> new AssertionError("no call span in " + spans(context)));
+          assertThat(call.getTraceId()).isEqualTo(caller.getSpanContext().getTraceId());
+          assertThat(call.getParentSpanId()).isEqualTo(caller.getSpanContext().getSpanId());
+          // The span names the logs' trace id only when it differs from its own: here it does not.
+          assertThat(call.getAttributes().get(GenAiAttributes.VAULTGEMMA_TRACE_ID)).isNull();
         });
   }
 

@@ -80,7 +80,7 @@ class ExamplesTest {
   void severalBackends_noCallIsLostWhenAReplicaGoesAway() throws Exception {
     SeveralBackends.main(new String[0]);
 
-    assertThat(printed()).contains("30 more calls with one replica gone: 30 answered");
+    assertThat(printed()).contains("100 more calls with one replica gone: 100 answered");
     String spread =
         printed().lines().filter(l -> l.startsWith("30 calls over")).findFirst().orElseThrow();
     // Every replica took part of the first 30 calls.

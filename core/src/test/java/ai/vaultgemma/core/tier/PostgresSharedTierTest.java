@@ -60,7 +60,7 @@ class PostgresSharedTierTest extends AbstractSharedTierTest {
                 assertThat(tier.health().status()).isEqualTo("ok");
               });
       assertThat(count(postgres.dataSource(), "SELECT version FROM " + prefix + "schema_version"))
-          .isEqualTo(1);
+          .isEqualTo(2);
     }
   }
 }

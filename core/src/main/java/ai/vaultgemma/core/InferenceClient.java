@@ -613,6 +613,7 @@ public final class InferenceClient implements AutoCloseable {
       if (endpoints.isEmpty() && baseUrl == null) {
         throw new IllegalStateException("baseUrl is required");
       }
+      checkSharedRateLimits();
       if (!endpoints.isEmpty() && (apiKey != null || apiKeySupplier != null)) {
         throw new IllegalStateException(
             "apiKey belongs to the baseUrl endpoint; with endpoints, set each Endpoint's key"

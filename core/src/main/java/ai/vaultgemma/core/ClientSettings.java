@@ -234,8 +234,10 @@ abstract sealed class ClientSettings permits InferenceClient.Builder {
   }
 
   /**
-   * Limits each cache scope (tenant) to this rate of calls sent to servers, in this client's memory
-   * (default none). Cache hits and joined calls do not count. See {@link RateLimit}.
+   * Limits each cache scope (tenant) to this rate of calls sent to servers (default none), in this
+   * client's memory, or in the shared tier for every instance when the limit is {@link
+   * RateLimit.Builder#shared(boolean) shared}. Cache hits and joined calls do not count. See {@link
+   * RateLimit}.
    *
    * @param limit the limit of each scope
    * @return this builder
@@ -247,8 +249,10 @@ abstract sealed class ClientSettings permits InferenceClient.Builder {
   }
 
   /**
-   * Limits each endpoint to this rate of calls, in this client's memory (default none); a fallback
-   * counts on the endpoint it goes to. See {@link RateLimit}.
+   * Limits each endpoint to this rate of calls (default none), in this client's memory, or in the
+   * shared tier for every instance (by endpoint name) when the limit is {@link
+   * RateLimit.Builder#shared(boolean) shared}; a fallback counts on the endpoint it goes to. See
+   * {@link RateLimit}.
    *
    * @param limit the limit of each endpoint
    * @return this builder

@@ -11,8 +11,11 @@ import ai.vaultgemma.core.internal.path.RateLimiter;
 import ai.vaultgemma.core.internal.path.RequestPath;
 import ai.vaultgemma.core.internal.path.Router;
 import ai.vaultgemma.core.internal.path.TieredCache;
+import ai.vaultgemma.core.tier.SharedRateLimits;
+import ai.vaultgemma.core.tier.SharedTier;
 import ai.vaultgemma.core.tier.SharedTierConfig;
 import ai.vaultgemma.logging.StructuredLogger;
+import ai.vaultgemma.pool.DbPool;
 import ai.vaultgemma.pool.DbPoolConfig;
 import ai.vaultgemma.pool.HttpPoolConfig;
 import java.time.Clock;
@@ -232,8 +235,10 @@ abstract sealed class ClientSettings permits InferenceClient.Builder {
   }
 
   /**
-   * Limits each cache scope (tenant) to this rate of calls sent to servers, in this client's memory
-   * (default none). Cache hits and joined calls do not count. See {@link RateLimit}.
+   * Limits each cache scope (tenant) to this rate of calls sent to servers (default none), in this
+   * client's memory, or in the shared tier for every instance when the limit is {@link
+   * RateLimit.Builder#shared(boolean) shared}. Cache hits and joined calls do not count. See {@link
+   * RateLimit}.
    *
    * @param limit the limit of each scope
    * @return this builder
@@ -245,8 +250,10 @@ abstract sealed class ClientSettings permits InferenceClient.Builder {
   }
 
   /**
-   * Limits each endpoint to this rate of calls, in this client's memory (default none); a fallback
-   * counts on the endpoint it goes to. See {@link RateLimit}.
+   * Limits each endpoint to this rate of calls (default none), in this client's memory, or in the
+   * shared tier for every instance (by endpoint name) when the limit is {@link
+   * RateLimit.Builder#shared(boolean) shared}; a fallback counts on the endpoint it goes to. See
+   * {@link RateLimit}.
    *
    * @param limit the limit of each endpoint
    * @return this builder
@@ -566,9 +573,61 @@ abstract sealed class ClientSettings permits InferenceClient.Builder {
             InferenceListener.compose(listeners),
             rateLimitPerScope == null && rateLimitPerEndpoint == null
                 ? null
-                : new RateLimiter(rateLimitPerScope, rateLimitPerEndpoint));
+                : new RateLimiter(
+                    rateLimitPerScope,
+                    rateLimitPerEndpoint,
+                    sharedRateLimits(parts.tier()),
+                    clock));
     router.startProbing(parts.timer(), parts.executor());
     return path;
+  }
+
+  /** The tier's shared rate-limit cells when a limit is shared, else null. */
+  private @Nullable SharedRateLimits sharedRateLimits(@Nullable SharedTier tier) {
+    if (tier == null || !RateLimiter.anySharedLimit(rateLimitPerScope, rateLimitPerEndpoint)) {
+      return null;
+    }
+    return tier.rateLimits().orElse(null);
+  }
+
+  /**
+   * Checks, before any part starts, that a shared rate limit has a shared tier on PostgreSQL to
+   * live in: one of its own ({@code sharedTier(...)}) or the parent's (from {@code newBuilder()}).
+   *
+   * @throws IllegalStateException naming the setting, if not
+   */
+  void checkSharedRateLimits() {
+    checkShared("rateLimitPerScope", rateLimitPerScope);
+    checkShared("rateLimitPerEndpoint", rateLimitPerEndpoint);
+  }
+
+  private void checkShared(String setting, @Nullable RateLimit limit) {
+    if (limit == null || !limit.shared()) {
+      return;
+    }
+    boolean postgres;
+    if (sharedTier != null) {
+      DbPoolConfig db = dbPool;
+      DbPool parentDb = shared == null ? null : shared.db();
+      String url =
+          tierJdbcUrl != null
+              ? tierJdbcUrl
+              : db != null ? db.jdbcUrl() : parentDb != null ? parentDb.config().jdbcUrl() : null;
+      postgres = url == null || url.startsWith("jdbc:postgresql:"); // null: start() fails anyway
+    } else if (shared != null && dbPool == null && shared.tier() != null) {
+      postgres = Objects.requireNonNull(shared.tier()).rateLimits().isPresent();
+    } else {
+      throw new IllegalStateException(
+          setting
+              + " is shared(true), which needs the client's sharedTier(...) on PostgreSQL, but no"
+              + " shared tier is set; set one, or make the limit shared(false) (in memory)");
+    }
+    if (!postgres) {
+      throw new IllegalStateException(
+          setting
+              + " is shared(true), which needs the shared tier on PostgreSQL, but the tier's"
+              + " database is not PostgreSQL (H2 serves one process: use shared(false))");
+    }
   }
 
   /** The one endpoint {@code baseUrl(...)} and {@code apiKey(...)} describe. */

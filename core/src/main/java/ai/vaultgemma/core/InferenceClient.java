@@ -626,8 +626,9 @@ public final class InferenceClient implements AutoCloseable {
      * Builds the client, starting the pools it owns.
      *
      * @return the client
-     * @throws IllegalStateException if no base URL was set, or a shared tier was asked for without
-     *     a DB pool
+     * @throws IllegalStateException if no base URL was set, a shared tier was asked for without a
+     *     DB pool, or a {@link RateLimit#shared() shared} rate limit has no shared tier on
+     *     PostgreSQL
      * @throws ai.vaultgemma.pool.DbPoolException if the DB pool cannot start (see {@link
      *     DbPoolConfig.Builder#failFast})
      */
@@ -635,6 +636,7 @@ public final class InferenceClient implements AutoCloseable {
       if (endpoints.isEmpty() && baseUrl == null) {
         throw new IllegalStateException("baseUrl is required");
       }
+      checkSharedRateLimits();
       if (!endpoints.isEmpty() && (apiKey != null || apiKeySupplier != null)) {
         throw new IllegalStateException(
             "apiKey belongs to the baseUrl endpoint; with endpoints, set each Endpoint's key"

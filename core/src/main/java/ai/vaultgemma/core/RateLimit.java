@@ -9,7 +9,9 @@ import java.util.function.LongSupplier;
  * the limit (wait, bounded by its deadline, or fail at once with a {@link
  * RateLimitExceededException} that names the limit and says when to retry). Set per scope (tenant)
  * with {@link InferenceClient.Builder#rateLimitPerScope} and per endpoint with {@link
- * InferenceClient.Builder#rateLimitPerEndpoint}; limits live in the client's memory.
+ * InferenceClient.Builder#rateLimitPerEndpoint}. Limits live in the client's memory unless {@link
+ * Builder#shared(boolean) shared}, when every client instance on the same shared tier counts
+ * against one limit in its PostgreSQL database (see below).
  *
  * <pre>{@code
  * RateLimit tenant = RateLimit.builder()
@@ -27,6 +29,18 @@ import java.util.function.LongSupplier;
  * puts the limit in debt, so later calls wait. Only calls that go to a server count: cache hits and
  * joined calls do not.
  *
+ * <p><b>Shared limits.</b> With {@code shared(true)} the cells live in the client's {@link
+ * ai.vaultgemma.core.tier.SharedTier shared tier} (PostgreSQL; the client's build fails without a
+ * tier, or on H2): each decision is one atomic statement per cell on the tier's threads (see {@link
+ * ai.vaultgemma.core.tier.SharedRateLimits}), so instances on the same database and table prefix
+ * share the limit of a scope (or of an endpoint, by its name). Time is the client's {@link
+ * InferenceClient.Builder#clock(java.time.Clock) clock}, not the ticker: the instances' clocks must
+ * agree to within the burst (one second). A decision takes at most the tier's read budget; when the
+ * database does not decide in time, fails, or its breaker is open, the call is decided by this
+ * instance's in-memory cell alone, so while that lasts the instances together may admit up to the
+ * limit each. Those decisions are counted in {@link
+ * ai.vaultgemma.core.tier.SharedRateLimitStats#fallbackCount()}.
+ *
  * <p>Immutable and thread-safe.
  */
 @Immutable
@@ -43,6 +57,7 @@ public final class RateLimit {
   private final long requestsPerMinute;
   private final long tokensPerMinute;
   private final Action action;
+  private final boolean shared;
 
   @SuppressWarnings("Immutable") // a clock source, documented as thread-safe
   private final LongSupplier ticker;
@@ -51,6 +66,7 @@ public final class RateLimit {
     this.requestsPerMinute = b.requestsPerMinute;
     this.tokensPerMinute = b.tokensPerMinute;
     this.action = b.action;
+    this.shared = b.shared;
     this.ticker = b.ticker;
   }
 
@@ -78,6 +94,15 @@ public final class RateLimit {
     return action;
   }
 
+  /**
+   * Returns whether the limit is shared by every client instance on the same shared tier.
+   *
+   * @return true for a limit kept in the shared tier's database; false (default) for memory
+   */
+  public boolean shared() {
+    return shared;
+  }
+
   /** Returns the nanosecond time source (for tests; {@link System#nanoTime()} by default). */
   public LongSupplier ticker() {
     return ticker;
@@ -91,6 +116,7 @@ public final class RateLimit {
         + tokensPerMinute
         + ", whenExceeded="
         + action
+        + (shared ? ", shared" : "")
         + "}";
   }
 
@@ -99,6 +125,7 @@ public final class RateLimit {
     private long requestsPerMinute;
     private long tokensPerMinute;
     private Action action = Action.WAIT;
+    private boolean shared;
     private LongSupplier ticker = System::nanoTime;
 
     private Builder() {}
@@ -136,6 +163,20 @@ public final class RateLimit {
      */
     public Builder whenExceeded(Action action) {
       this.action = Objects.requireNonNull(action, "action");
+      return this;
+    }
+
+    /**
+     * Sets whether the limit is shared by every client instance on the same shared tier (default
+     * false: each client counts in its own memory). A shared limit needs the client's {@link
+     * InferenceClient.Builder#sharedTier shared tier} on PostgreSQL, else the client's {@code
+     * build()} fails naming the setting; it counts with the client's clock, not {@link #ticker}.
+     *
+     * @param shared true to keep the limit in the shared tier's database
+     * @return this builder
+     */
+    public Builder shared(boolean shared) {
+      this.shared = shared;
       return this;
     }
 

@@ -63,6 +63,10 @@ import tools.jackson.databind.JsonNode;
  * {@code vaultgemma-db:housekeeper} and {@code :connection-adder}. The test checks that every
  * thread started while it runs is one of these or a known test or library thread.
  *
+ * <p>Each client also has a shared rate limit, so every call that goes to the server is decided by
+ * a statement in the tier's database (and its token charge corrected by another): those must run on
+ * the tier's threads as well, the blocking caller only waiting for them.
+ *
  * <p>Building a client is not a call: with {@code failFast} (the default) HikariCP checks the
  * database on the building thread, as {@link DbPoolConfig.Builder#failFast} documents.
  */
@@ -152,6 +156,14 @@ class ThreadRuleTest {
             .baseUrl(server.url("/v1").toString())
             .dbPool(db)
             .sharedTier(tier)
+            // Shared limits too high to refuse: every call's decision (and token correction) runs
+            // as a statement, which must also stay on the tier's threads.
+            .rateLimitPerScope(
+                RateLimit.builder()
+                    .requestsPerMinute(100_000_000)
+                    .tokensPerMinute(100_000_000)
+                    .shared(true)
+                    .build())
             .shutdownTimeout(Duration.ofSeconds(10))
             .build();
     clients.add(client);

@@ -6,10 +6,12 @@ import ai.vaultgemma.cache.SecondLevelStore;
 import ai.vaultgemma.core.tier.internal.CircuitBreaker;
 import ai.vaultgemma.core.tier.internal.Dialect;
 import ai.vaultgemma.core.tier.internal.InferenceLogWriter;
+import ai.vaultgemma.core.tier.internal.JdbcRateLimitStore;
 import ai.vaultgemma.core.tier.internal.JdbcSecondLevelStore;
 import ai.vaultgemma.core.tier.internal.SchemaMigrator;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +50,10 @@ import org.slf4j.LoggerFactory;
  *       completes with a miss, never exceptionally, and counts why ({@link SecondLevelReadStats});
  *   <li>{@link #store} and {@link InferenceLog#record} put the work in bounded queues, drained by
  *       the tier's writer threads in batches; a full queue drops and counts ({@link
- *       SecondLevelWriteStats}, {@link InferenceLogStats}).
+ *       SecondLevelWriteStats}, {@link InferenceLogStats});
+ *   <li>{@link #rateLimits()} (PostgreSQL only) takes shared rate-limit decisions on the read pool
+ *       within the same budget, and completes empty when the database cannot decide ({@link
+ *       SharedRateLimitStats}).
  * </ul>
  *
  * <p>One circuit breaker guards the database: the first failure (connection refused, timeout, no
@@ -95,6 +101,9 @@ public final class SharedTier implements AutoCloseable {
   private final SharedTierConfig config;
   private final JdbcSecondLevelStore store;
   private final InferenceLogWriter log_;
+  private final @Nullable JdbcRateLimitStore rates;
+  private final @Nullable SharedRateLimits rateLimits;
+  private final Clock clock;
   private final CircuitBreaker breaker;
   private final ThreadPoolExecutor readers;
   private final ThreadPoolExecutor maintenance;
@@ -105,6 +114,8 @@ public final class SharedTier implements AutoCloseable {
       SharedTierConfig config,
       JdbcSecondLevelStore store,
       InferenceLogWriter log,
+      @Nullable JdbcRateLimitStore rates,
+      Clock clock,
       CircuitBreaker breaker,
       ThreadPoolExecutor readers,
       ThreadPoolExecutor maintenance,
@@ -112,6 +123,9 @@ public final class SharedTier implements AutoCloseable {
     this.config = config;
     this.store = store;
     this.log_ = log;
+    this.rates = rates;
+    this.rateLimits = rates == null ? null : new SharedRateLimits(rates);
+    this.clock = clock;
     this.breaker = breaker;
     this.readers = readers;
     this.maintenance = maintenance;
@@ -187,8 +201,14 @@ public final class SharedTier implements AutoCloseable {
     holder[0] = store;
     InferenceLogWriter inferenceLog =
         new InferenceLogWriter(dataSource, dialect, config, breaker, name + "-log");
+    JdbcRateLimitStore rates =
+        dialect.supportsRateDecisions()
+            ? new JdbcRateLimitStore(
+                dataSource, dialect, breaker, readers, timer, config.readTimeout())
+            : null;
     SharedTier tier =
-        new SharedTier(config, store, inferenceLog, breaker, readers, maintenance, timer);
+        new SharedTier(
+            config, store, inferenceLog, rates, clock, breaker, readers, maintenance, timer);
     tier.migrate(schema);
     long every = config.purgeInterval().toNanos();
     // Cancelled by close() through timer.shutdownNow(); schedulePurge catches what it expects.
@@ -249,8 +269,13 @@ public final class SharedTier implements AutoCloseable {
   private void purgeQuietly() {
     try {
       store.purgeExpired();
+      if (rates != null) {
+        Instant now = clock.instant();
+        rates.purgeIdle(
+            now.getEpochSecond() * 1_000_000_000L + now.getNano(), config.purgeBatchSize());
+      }
     } catch (RuntimeException e) {
-      log.warn("Unexpected failure purging expired L2 entries", e);
+      log.warn("Unexpected failure purging expired L2 entries or idle rate-limit cells", e);
     }
   }
 
@@ -340,6 +365,17 @@ public final class SharedTier implements AutoCloseable {
   }
 
   /**
+   * Returns the rate-limit cells several instances share in this tier's database, for client-side
+   * rate limits marked {@code shared}; see {@link SharedRateLimits}. Decisions run on the tier's
+   * read threads within its read budget, like lookups.
+   *
+   * @return the shared limits, or empty on H2 (one process: an in-memory limit is the same)
+   */
+  public Optional<SharedRateLimits> rateLimits() {
+    return Optional.ofNullable(rateLimits);
+  }
+
+  /**
    * Returns the settings this tier was opened with.
    *
    * @return the config
@@ -399,8 +435,14 @@ public final class SharedTier implements AutoCloseable {
     }
     long deadline = System.nanoTime() + config.closeTimeout().toNanos();
     store.stopReads();
+    if (rates != null) {
+      rates.close();
+    }
     for (Runnable r : readers.shutdownNow()) {
       store.refuse(r);
+      if (rates != null) {
+        rates.refuse(r);
+      }
     }
     store.beginClose(deadline);
     log_.beginClose(deadline);

@@ -336,7 +336,7 @@ abstract class AbstractSharedTierTest {
           assertThat(tier.secondLevelStore().get("k")).isPresent();
         }
         assertThat(count(poolA, "SELECT version FROM " + prefix + "schema_version WHERE id = 1"))
-            .isEqualTo(1);
+            .isEqualTo(2);
         assertThat(count(poolA, "SELECT COUNT(*) FROM " + prefix + "schema_version")).isEqualTo(1);
       }
     } finally {

@@ -60,7 +60,41 @@ class PostgresSharedTierTest extends AbstractSharedTierTest {
                 assertThat(tier.health().status()).isEqualTo("ok");
               });
       assertThat(count(postgres.dataSource(), "SELECT version FROM " + prefix + "schema_version"))
-          .isEqualTo(1);
+          .isEqualTo(2);
     }
+  }
+
+  @Test
+  void aVersionOneDatabaseIsUpgradedWithTheRateLimitTableAndKeepsItsEntries() throws Exception {
+    String prefix = newPrefix();
+    javax.sql.DataSource ds = pool(postgres.jdbcUrl());
+    // A database as version 1 of the library left it: its tables, version 1, one entry.
+    try (java.sql.Connection c = ds.getConnection();
+        java.sql.Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE "
+              + prefix
+              + "schema_version (id INTEGER NOT NULL PRIMARY KEY, version INTEGER NOT NULL,"
+              + " updated_at BIGINT NOT NULL)");
+      s.execute("INSERT INTO " + prefix + "schema_version VALUES (1, 1, 0)");
+      s.execute(
+          "CREATE TABLE "
+              + prefix
+              + "l2_entry (cache_key VARCHAR(512) NOT NULL PRIMARY KEY, value_bytes BYTEA NOT NULL,"
+              + " compressed BOOLEAN NOT NULL, raw_size INTEGER NOT NULL, expires_at BIGINT NOT"
+              + " NULL)");
+      s.execute(
+          "INSERT INTO "
+              + prefix
+              + "l2_entry VALUES ('kept', '\\x6b', FALSE, 1, 9223372036854775807)");
+    }
+
+    SharedTier tier = open(ds, config(prefix));
+
+    assertThat(count(ds, "SELECT version FROM " + prefix + "schema_version")).isEqualTo(2);
+    assertThat(count(ds, "SELECT COUNT(*) FROM " + prefix + "rate_limit")).isZero();
+    assertThat(tier.secondLevelStore().get("kept"))
+        .hasValueSatisfying(v -> assertThat(v).hasSize(1));
+    assertThat(tier.rateLimits()).isPresent();
   }
 }

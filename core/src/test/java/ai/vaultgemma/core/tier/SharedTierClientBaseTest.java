@@ -588,7 +588,7 @@ abstract class SharedTierClientBaseTest {
         assertThat(b.health().status()).isEqualTo(HealthSnapshot.Status.OK);
         DataSource db = inspector();
         assertThat(count(db, "SELECT COUNT(*) FROM " + prefix + "schema_version")).isEqualTo(1);
-        assertThat(count(db, "SELECT MAX(version) FROM " + prefix + "schema_version")).isEqualTo(1);
+        assertThat(count(db, "SELECT MAX(version) FROM " + prefix + "schema_version")).isEqualTo(2);
         int before = server.getRequestCount();
         a.chat(chat("round " + round));
         flushed(a);

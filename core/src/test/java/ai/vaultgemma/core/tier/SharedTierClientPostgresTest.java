@@ -241,8 +241,8 @@ class SharedTierClientPostgresTest extends SharedTierClientBaseTest {
                   admin,
                   "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ?",
                   schema))
-          .isEqualTo(3);
-      assertThat(count(admin, "SELECT version FROM " + schema + ".vg_schema_version")).isEqualTo(1);
+          .isEqualTo(4);
+      assertThat(count(admin, "SELECT version FROM " + schema + ".vg_schema_version")).isEqualTo(2);
       clients.get(0).chat(chat("fresh"));
       flushed(clients.get(0));
       clients.get(1).chat(chat("fresh"));

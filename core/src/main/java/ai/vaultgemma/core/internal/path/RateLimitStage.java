@@ -6,10 +6,16 @@ import ai.vaultgemma.core.ChatResponse;
 import ai.vaultgemma.core.InferenceCall;
 import ai.vaultgemma.core.InferenceException;
 import ai.vaultgemma.core.Usage;
+import ai.vaultgemma.core.tier.SharedRateLimits;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Charges a call that goes to a server to the client-side rate limits of its scope and of the
@@ -17,8 +23,16 @@ import java.util.concurrent.TimeUnit;
  * thread we do not own; a blocking caller sleeps on its own thread) or fails with a {@link
  * ai.vaultgemma.core.RateLimitExceededException}. When the answer reports its usage, the token
  * charge is corrected.
+ *
+ * <p>Shared limits are decided by the shared tier on its own threads: a blocking caller waits for
+ * the decision on its own thread (at most the tier's read budget; the JDBC never runs on it), and
+ * an async or streamed call goes on from the decision on the client's executor, never on a tier
+ * thread.
  */
 public final class RateLimitStage implements Stage {
+  /** The longest a blocking caller waits for a shared decision whose tier timer did not fire. */
+  private static final Duration MAX_DECISION_WAIT = Duration.ofMinutes(1);
+
   private final RateLimiter limiter;
   private final ScheduledExecutorService timer;
 
@@ -37,8 +51,56 @@ public final class RateLimitStage implements Stage {
   public void run(Exchange exchange, Receiver receiver, Chain next) {
     Route route = Objects.requireNonNull(exchange.route(), "route");
     long estimate = limiter.countsTokens() ? estimate(exchange) : 0;
-    RateLimiter.Ticket ticket =
-        limiter.reserve(exchange.scope(), route, estimate, exchange.nanosLeft());
+    RateLimiter.Request request =
+        limiter.request(exchange.scope(), route, estimate, exchange.nanosLeft());
+    SharedRateLimits shared = limiter.shared();
+    if (shared == null || !request.needsShared()) {
+      go(exchange, receiver, next, limiter.reserveLocally(request));
+      return;
+    }
+    // The database decides on the tier's threads, within the tier's read budget; the future is
+    // never exceptional and completes empty when the database could not decide (then memory does).
+    CompletableFuture<Optional<SharedRateLimits.Decision>> decision =
+        shared.decideAsync(request.charges(), limiter.nowEpochNanos());
+    if (exchange.mode() == InferenceCall.Mode.BLOCKING) {
+      // The caller's own thread waits; the JDBC runs on a tier thread.
+      go(exchange, receiver, next, limiter.settle(request, await(decision)));
+      return;
+    }
+    var unused =
+        decision.whenCompleteAsync(
+            (d, e) -> {
+              if (exchange.isCancelled()) {
+                return;
+              }
+              RateLimiter.Ticket ticket;
+              try {
+                ticket = limiter.settle(request, d == null ? Optional.empty() : d); // never null
+              } catch (RuntimeException failure) {
+                receiver.onFailure(Failures.of(failure));
+                return;
+              }
+              go(exchange, receiver, next, ticket);
+            },
+            exchange.executor());
+  }
+
+  /** Waits for a shared decision, which completes within the tier's read budget. */
+  private static Optional<SharedRateLimits.Decision> await(
+      CompletableFuture<Optional<SharedRateLimits.Decision>> decision) {
+    try {
+      // The tier's timer completes it at the budget; this bound only covers a stopped timer.
+      return decision.get(MAX_DECISION_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InferenceException("interrupted while waiting for a shared rate limit", e);
+    } catch (ExecutionException | TimeoutException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Sends the call now, or after the wait its charge asks for. */
+  private void go(Exchange exchange, Receiver receiver, Chain next, RateLimiter.Ticket ticket) {
     Receiver r = limiter.countsTokens() ? new Correcting(receiver, ticket) : receiver;
     long wait = ticket.waitNanos;
     if (wait <= 0) {

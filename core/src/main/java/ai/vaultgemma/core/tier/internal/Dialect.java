@@ -20,12 +20,14 @@ public abstract class Dialect {
   final String versionTable;
   final String entryTable;
   final String logTable;
+  final String rateTable;
 
   Dialect(String prefix) {
     this.prefix = requireNonNull(prefix, "prefix");
     this.versionTable = prefix + "schema_version";
     this.entryTable = prefix + "l2_entry";
     this.logTable = prefix + "inference_log";
+    this.rateTable = prefix + "rate_limit";
   }
 
   /**
@@ -120,11 +122,60 @@ public abstract class Dialect {
   }
 
   /**
+   * Version 2: the cells of rate limits shared by several instances. {@code tat} is a GCRA cell's
+   * theoretical arrival time in epoch nanoseconds of the clients' clocks. Created on every database
+   * (the schema stays one line of versions), used only where {@link #rateDecision()} is supported.
+   */
+  private List<String> version2(String p) {
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS "
+            + p
+            + "rate_limit ("
+            + "limit_key VARCHAR(512) NOT NULL PRIMARY KEY, "
+            + "tat BIGINT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS " + p + "rate_limit_tat ON " + p + "rate_limit (tat)");
+  }
+
+  /**
    * Returns the schema versions in order: element {@code i} upgrades a database from version {@code
    * i} to {@code i + 1}. Add a version by appending; never edit one that has shipped.
    */
   List<List<String>> migrations() {
-    return List.of(version1(prefix));
+    return List.of(version1(prefix), version2(prefix));
+  }
+
+  /**
+   * Returns whether this database can take a shared rate-limit decision in one statement ({@link
+   * #rateDecision()}).
+   */
+  public boolean supportsRateDecisions() {
+    return false;
+  }
+
+  /**
+   * One GCRA decision on one cell, atomic in one statement. Parameters: 1 key, 2 now, 3 cost, 4
+   * now, 5 cost, 6 now, 7 burst, 8 allowed wait, 9 key. Returns one row {@code (admitted, tat)}:
+   * the new time when admitted, the current one when not; no row when the cell was created by a
+   * concurrent call between this statement's snapshot and its insert and then refused.
+   *
+   * @throws UnsupportedOperationException where {@link #supportsRateDecisions()} is false
+   */
+  String rateDecision() {
+    throw new UnsupportedOperationException(name() + " cannot take shared rate-limit decisions");
+  }
+
+  /** Moves a cell's time by {@code ?1} nanoseconds (a token correction): 1 delta, 2 key. */
+  String rateAdjust() {
+    return "UPDATE " + rateTable + " SET tat = tat + ? WHERE limit_key = ?";
+  }
+
+  /** Deletes at most {@code ?2} cells whose time is before {@code ?1}: they hold no debt. */
+  String purgeIdleRates() {
+    return "DELETE FROM "
+        + rateTable
+        + " WHERE limit_key IN (SELECT limit_key FROM "
+        + rateTable
+        + " WHERE tat < ? FETCH FIRST ? ROWS ONLY)";
   }
 
   /** Returns the table prefix. */
@@ -177,9 +228,9 @@ public abstract class Dialect {
         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   }
 
-  /** Returns the table names this dialect uses: version, entries, log. */
+  /** Returns the table names this dialect uses: version, entries, log, rate-limit cells. */
   public List<String> tables() {
-    return List.of(versionTable, entryTable, logTable);
+    return List.of(versionTable, entryTable, logTable, rateTable);
   }
 
   @Override

@@ -60,4 +60,29 @@ final class PostgresDialect extends Dialect {
         + entryTable
         + " WHERE expires_at <= ? LIMIT ? FOR UPDATE SKIP LOCKED)";
   }
+
+  @Override
+  public boolean supportsRateDecisions() {
+    return true;
+  }
+
+  /**
+   * GCRA in one statement: the upsert creates the cell (admitted) or moves its time on by the cost
+   * when it is no more than the burst plus the allowed wait ahead of now; the row lock of the
+   * conflict serialises instances. When the update is refused, the outer query reads the time the
+   * cell has, for the retry-after (from the statement's snapshot: a hint, maybe a little stale).
+   */
+  @Override
+  String rateDecision() {
+    return "WITH d AS (INSERT INTO "
+        + rateTable
+        + " AS r (limit_key, tat) VALUES (?, ? + ?)"
+        + " ON CONFLICT (limit_key) DO UPDATE SET tat = GREATEST(r.tat, ?) + ?"
+        + " WHERE r.tat - ? - ? <= ?"
+        + " RETURNING tat)"
+        + " SELECT TRUE, tat FROM d"
+        + " UNION ALL SELECT FALSE, tat FROM "
+        + rateTable
+        + " WHERE limit_key = ? AND NOT EXISTS (SELECT 1 FROM d)";
+  }
 }

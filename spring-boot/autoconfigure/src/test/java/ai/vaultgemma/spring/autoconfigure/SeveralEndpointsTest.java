@@ -7,15 +7,21 @@ import ai.vaultgemma.core.CallOptions;
 import ai.vaultgemma.core.EndpointHealth;
 import ai.vaultgemma.core.InferenceClient;
 import ai.vaultgemma.core.RateLimitExceededException;
+import java.util.Map;
 import java.util.function.Function;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
@@ -115,9 +121,7 @@ class SeveralEndpointsTest {
               assertThat(client.health().endpoints())
                   .extracting(EndpointHealth::baseUrl, EndpointHealth::weight)
                   .containsExactly(
-                      org.assertj.core.groups.Tuple.tuple(url(a), 1),
-                      org.assertj.core.groups.Tuple.tuple(url(b), 1),
-                      org.assertj.core.groups.Tuple.tuple(url(c), 2));
+                      Tuple.tuple(url(a), 1), Tuple.tuple(url(b), 1), Tuple.tuple(url(c), 2));
               assertThat(client.toString()).doesNotContain("sk-key-a").doesNotContain("sk-key-b");
               assertThat(context.getBean(VaultGemmaProperties.class).toString())
                   .contains(url(b))
@@ -137,7 +141,8 @@ class SeveralEndpointsTest {
             "vaultgemma.endpoints[1].base-url=" + url(b),
             "vaultgemma.fallbacks[0].base-url=" + url(c),
             "vaultgemma.fallbacks[0].api-key=sk-fallback",
-            "vaultgemma.fallbacks[0].models.m=google/gemma-3-4b-it")
+            "vaultgemma.fallbacks[0].models.m=google/gemma-3-4b-it",
+            "vaultgemma.routing.failure-threshold=1")
         .run(
             context -> {
               InferenceClient client = context.getBean(InferenceClient.class);
@@ -148,7 +153,18 @@ class SeveralEndpointsTest {
               RecordedRequest sent = c.takeRequest();
               assertThat(sent.getHeaders().get("Authorization")).isEqualTo("Bearer sk-fallback");
               assertThat(sent.getBody().utf8()).contains("\"model\":\"google/gemma-3-4b-it\"");
-              assertThat(client.health().endpoints()).hasSize(3);
+              // One failure opened each replica's breaker: degraded, reported per endpoint.
+              Health health =
+                  context.getBean("vaultgemmaHealthIndicator", HealthIndicator.class).health();
+              assertThat(health.getStatus()).isEqualTo(Status.UP); // degraded-status default
+              assertThat(health.getDetails()).containsEntry("status", "degraded");
+              assertThat(health.getDetails().get("endpoints"))
+                  .asInstanceOf(InstanceOfAssertFactories.list(Map.class))
+                  .extracting(e -> e.get("base_url"), e -> e.get("state"))
+                  .containsExactly(
+                      Tuple.tuple(url(a), "open"),
+                      Tuple.tuple(url(b), "open"),
+                      Tuple.tuple(url(c), "closed"));
             });
   }
 

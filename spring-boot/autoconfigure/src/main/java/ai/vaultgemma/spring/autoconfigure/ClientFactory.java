@@ -1,14 +1,22 @@
 package ai.vaultgemma.spring.autoconfigure;
 
 import ai.vaultgemma.cache.CacheConfig;
+import ai.vaultgemma.core.Endpoint;
 import ai.vaultgemma.core.InferenceClient;
+import ai.vaultgemma.core.RateLimit;
+import ai.vaultgemma.core.RoutingPolicy;
 import ai.vaultgemma.core.tier.SharedTierConfig;
+import ai.vaultgemma.logging.LogPolicy;
+import ai.vaultgemma.logging.StructuredLogger;
 import ai.vaultgemma.pool.DbPoolConfig;
 import ai.vaultgemma.pool.HttpPoolConfig;
 import ai.vaultgemma.pool.RetryPolicy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -53,15 +61,54 @@ final class ClientFactory {
   InferenceClient.Builder builder(@Nullable DataSource dataSource, @Nullable String dataSourceUrl) {
     InferenceClient.builderFromEnv(env); // checks the seed variables, with the seed's messages
     InferenceClient.Builder b = InferenceClient.builder();
-    String baseUrl = p.baseUrl() != null ? p.baseUrl() : envValue(InferenceClient.ENV_BASE_URL);
-    set(
-        "vaultgemma.base-url",
-        baseUrl == null ? InferenceClient.DEFAULT_BASE_URL : baseUrl,
-        b::baseUrl);
-    set(
-        "vaultgemma.api-key",
-        p.apiKey() != null ? p.apiKey() : envValue(InferenceClient.ENV_API_KEY),
-        b::apiKey);
+    if (p.endpoints().isEmpty()) {
+      String baseUrl = p.baseUrl() != null ? p.baseUrl() : envValue(InferenceClient.ENV_BASE_URL);
+      set(
+          "vaultgemma.base-url",
+          baseUrl == null ? InferenceClient.DEFAULT_BASE_URL : baseUrl,
+          b::baseUrl);
+      set(
+          "vaultgemma.api-key",
+          p.apiKey() != null ? p.apiKey() : envValue(InferenceClient.ENV_API_KEY),
+          key -> b.apiKey(key));
+    } else {
+      // The seed variables stand for base-url and api-key; with endpoints they are not read.
+      if (p.baseUrl() != null) {
+        throw new VaultGemmaPropertyException(
+            "vaultgemma.base-url",
+            "vaultgemma.base-url and vaultgemma.endpoints must not both be set: move the base URL"
+                + " into vaultgemma.endpoints[0].base-url (the first endpoint names the cache key)",
+            null);
+      }
+      if (p.apiKey() != null) {
+        throw new VaultGemmaPropertyException(
+            "vaultgemma.api-key",
+            "vaultgemma.api-key and vaultgemma.endpoints must not both be set: give each endpoint"
+                + " its own vaultgemma.endpoints[n].api-key (value hidden)",
+            null);
+      }
+      set("vaultgemma.endpoints", endpoints("vaultgemma.endpoints", p.endpoints()), b::endpoints);
+    }
+    if (!p.fallbacks().isEmpty()) {
+      set("vaultgemma.fallbacks", endpoints("vaultgemma.fallbacks", p.fallbacks()), b::fallbacks);
+    }
+    RoutingPolicy routing = routing();
+    if (routing != null) {
+      b.routing(routing);
+    }
+    RateLimit perScope = rateLimit("vaultgemma.rate-limit.per-scope", p.rateLimit().perScope());
+    if (perScope != null) {
+      b.rateLimitPerScope(perScope);
+    }
+    RateLimit perEndpoint =
+        rateLimit("vaultgemma.rate-limit.per-endpoint", p.rateLimit().perEndpoint());
+    if (perEndpoint != null) {
+      set("vaultgemma.rate-limit.per-endpoint", perEndpoint, b::rateLimitPerEndpoint);
+    }
+    StructuredLogger logger = logger();
+    if (logger != null) {
+      b.logger(logger);
+    }
     set("vaultgemma.cache-scope", p.cacheScope(), b::cacheScope);
     set("vaultgemma.call-timeout", p.callTimeout(), b::callTimeout);
     set("vaultgemma.stream-timeout", p.streamTimeout(), b::streamTimeout);
@@ -103,6 +150,99 @@ final class ClientFactory {
     }
     sharedTier(b, db != null, dataSource, dataSourceUrl);
     return b;
+  }
+
+  /** Builds each endpoint, naming the property with its index when a value is rejected. */
+  private static List<Endpoint> endpoints(
+      String prefix, List<VaultGemmaProperties.EndpointSpec> specs) {
+    List<Endpoint> endpoints = new ArrayList<>(specs.size());
+    for (int i = 0; i < specs.size(); i++) {
+      String at = prefix + "[" + i + "]";
+      VaultGemmaProperties.EndpointSpec spec = specs.get(i);
+      String baseUrl = spec.baseUrl();
+      if (baseUrl == null || baseUrl.isBlank()) {
+        throw new VaultGemmaPropertyException(
+            at + ".base-url", at + ".base-url must be set but was not set", null);
+      }
+      Endpoint.Builder e = make(at + ".base-url", () -> Endpoint.builder(baseUrl));
+      set(at + ".api-key", spec.apiKey(), key -> e.apiKey(key));
+      set(at + ".weight", spec.weight(), e::weight);
+      for (Map.Entry<String, String> model : spec.models().entrySet()) {
+        set(at + ".models." + model.getKey(), model.getValue(), v -> e.model(model.getKey(), v));
+      }
+      endpoints.add(e.build());
+    }
+    return endpoints;
+  }
+
+  private @Nullable RoutingPolicy routing() {
+    VaultGemmaProperties.Routing r = p.routing();
+    if (r.failureThreshold() == null
+        && r.openDuration() == null
+        && r.probeInterval() == null
+        && r.probeTimeout() == null
+        && r.maxEndpointsPerCall() == null) {
+      return null;
+    }
+    RoutingPolicy.Builder c = RoutingPolicy.defaults().toBuilder();
+    set("vaultgemma.routing.failure-threshold", r.failureThreshold(), c::failureThreshold);
+    set("vaultgemma.routing.open-duration", r.openDuration(), c::openDuration);
+    set("vaultgemma.routing.probe-interval", r.probeInterval(), c::probeInterval);
+    set("vaultgemma.routing.probe-timeout", r.probeTimeout(), c::probeTimeout);
+    set(
+        "vaultgemma.routing.max-endpoints-per-call",
+        r.maxEndpointsPerCall(),
+        c::maxEndpointsPerCall);
+    return build("vaultgemma.routing", c::build);
+  }
+
+  private static @Nullable RateLimit rateLimit(String prefix, VaultGemmaProperties.Limit l) {
+    if (l.requestsPerMinute() == null && l.tokensPerMinute() == null) {
+      if (l.whenExceeded() != null) {
+        throw new VaultGemmaPropertyException(
+            prefix + ".requests-per-minute",
+            prefix
+                + ".requests-per-minute or "
+                + prefix
+                + ".tokens-per-minute must be set when "
+                + prefix
+                + ".when-exceeded is, but neither was",
+            null);
+      }
+      return null;
+    }
+    RateLimit.Builder c = RateLimit.builder();
+    set(prefix + ".requests-per-minute", l.requestsPerMinute(), c::requestsPerMinute);
+    set(prefix + ".tokens-per-minute", l.tokensPerMinute(), c::tokensPerMinute);
+    set(prefix + ".when-exceeded", l.whenExceeded(), c::whenExceeded);
+    return build(prefix, c::build);
+  }
+
+  /** The client's logger, or null to keep the client's own (the behaviour without Spring). */
+  private @Nullable StructuredLogger logger() {
+    VaultGemmaProperties.Logging l = p.logging();
+    if (l.loggerName() == null
+        && l.redactedNames().isEmpty()
+        && !l.logText()
+        && l.maxTextLength() == null) {
+      return null;
+    }
+    LogPolicy.Builder policy = LogPolicy.defaults().toBuilder(); // the defaults always stay
+    List<String> names = l.redactedNames();
+    for (int i = 0; i < names.size(); i++) {
+      set("vaultgemma.logging.redacted-names[" + i + "]", names.get(i), policy::addRedactedName);
+    }
+    policy.logText(l.logText());
+    set("vaultgemma.logging.max-text-length", l.maxTextLength(), policy::maxTextLength);
+    String name = l.loggerName();
+    if (name != null && name.isBlank()) {
+      throw new VaultGemmaPropertyException(
+          "vaultgemma.logging.logger-name",
+          "vaultgemma.logging.logger-name must not be blank but was \"" + name + "\"",
+          null);
+    }
+    String loggerName = name != null ? name.strip() : InferenceClient.class.getName();
+    return StructuredLogger.of(loggerName).withPolicy(policy.build());
   }
 
   private CacheConfig cache(
@@ -282,6 +422,15 @@ final class ClientFactory {
     try {
       setter.accept(value);
     } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
+      throw VaultGemmaPropertyException.of(property, e);
+    }
+  }
+
+  /** Starts a builder from one value, naming the property if the value is rejected. */
+  private static <T> T make(String property, Supplier<T> make) {
+    try {
+      return make.get();
+    } catch (IllegalArgumentException | IllegalStateException e) {
       throw VaultGemmaPropertyException.of(property, e);
     }
   }

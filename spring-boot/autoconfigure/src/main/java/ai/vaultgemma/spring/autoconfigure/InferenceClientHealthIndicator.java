@@ -15,16 +15,19 @@ import tools.jackson.databind.json.JsonMapper;
  * Reports {@link InferenceClient#health()} to Actuator as the {@code vaultgemma} component.
  *
  * <p>Status: the client's {@code ok} is {@link Status#UP}, {@code down} (closed) is {@link
- * Status#DOWN}, and {@code degraded} (calls succeed, but the database behind the shared tier fails)
- * is {@code vaultgemma.health.degraded-status}, {@code UP} by default: the client still answers,
- * from the server and its in-memory cache, so an outage of the shared database should not take
- * every instance out of the load balancer at once. The reasons are in the details either way.
+ * Status#DOWN}, and {@code degraded} (calls succeed, but the database behind the shared tier fails,
+ * or an endpoint's circuit breaker is not closed) is {@code vaultgemma.health.degraded-status},
+ * {@code UP} by default: the client still answers, from the server and its in-memory cache, so an
+ * outage of the shared database should not take every instance out of the load balancer at once.
+ * The reasons are in the details either way.
  *
  * <p>Details are the seed's health JSON: {@code status}, {@code version}, {@code reasons}, {@code
  * client} (call counters) and each section of {@code pools} ({@code db_pool}, {@code http_pool},
  * {@code inference_cache}, {@code embedding_cache}, and {@code shared_tier} when there is one) at
- * the top level. Nothing secret is in them. With a DB pool, each check runs its health query,
- * bounded by two seconds.
+ * the top level, and {@code endpoints}: each endpoint's {@code name}, {@code base_url}, breaker
+ * {@code state} ({@code closed}, {@code open}, {@code half_open}), {@code weight} and counters.
+ * Nothing secret is in them. With a DB pool, each check runs its health query, bounded by two
+ * seconds.
  *
  * <p>Thread-safe.
  */
@@ -71,6 +74,10 @@ public final class InferenceClientHealthIndicator implements HealthIndicator {
       pools.forEach((name, section) -> details.put(String.valueOf(name), section));
     }
     details.put("client", json.get("client"));
+    Object endpoints = json.get("endpoints");
+    if (endpoints != null) {
+      details.put("endpoints", endpoints);
+    }
     return Health.status(status).withDetails(details).build();
   }
 }

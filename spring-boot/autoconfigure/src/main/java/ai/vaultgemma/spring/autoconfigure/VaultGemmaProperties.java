@@ -1,6 +1,9 @@
 package ai.vaultgemma.spring.autoconfigure;
 
+import ai.vaultgemma.core.RateLimit;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -23,18 +26,48 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *       ttl: 2h
  * }</pre>
  *
+ * <p>Several inference servers take {@code endpoints} instead of {@code base-url}:
+ *
+ * <pre>{@code
+ * vaultgemma:
+ *   endpoints:
+ *     - base-url: http://vllm-1:8000/v1
+ *     - base-url: http://vllm-2:8000/v1
+ *       weight: 2
+ *   fallbacks:
+ *     - base-url: https://api.example.com/v1
+ *       api-key: ${EXAMPLE_API_KEY}
+ *       models:
+ *         gemma-3-4b: google/gemma-3-4b-it
+ *   rate-limit.per-scope:
+ *     requests-per-minute: 600
+ * }</pre>
+ *
  * <p>Values are checked when the client is built, at startup: a bad one stops the application with
  * a message that names the property, such as {@code vaultgemma.cache.inference.capacity must be > 0
- * but was -5}. The API key and the database password are never shown.
+ * but was -5} or {@code vaultgemma.endpoints[1].weight must be between 1 and 1000 but was 0}. API
+ * keys and the database password are never shown, in messages or in {@link #toString()}.
  *
  * <p>Immutable and thread-safe (a record bound by constructor).
  *
  * @param enabled whether to create the client at all; {@code false} starts nothing. Default true.
  * @param baseUrl the inference server's base URL, the part before {@code /chat/completions}, such
  *     as {@code http://localhost:8080/v1}. Falls back to {@code INFERENCE_BASE_URL}, then to {@code
- *     http://localhost:8080/v1}.
- * @param apiKey the API key sent as {@code Authorization: Bearer}; never logged. Falls back to
- *     {@code INFERENCE_API_KEY}; none when neither is set.
+ *     http://localhost:8080/v1}. Not together with {@code endpoints}.
+ * @param apiKey the API key sent as {@code Authorization: Bearer} to {@code base-url}; never
+ *     logged. Falls back to {@code INFERENCE_API_KEY}; none when neither is set. Not together with
+ *     {@code endpoints}, which take an {@code api-key} each.
+ * @param endpoints several inference servers (replicas of one service) to spread calls over,
+ *     instead of {@code base-url}; each takes {@code base-url} (required), {@code api-key}, {@code
+ *     weight} (1 to 1000, default 1) and {@code models.<requested>=<name there>}. The first names
+ *     the cache key. When set, {@code INFERENCE_BASE_URL} and {@code INFERENCE_API_KEY} are not
+ *     read. Default: none, one server at {@code base-url}.
+ * @param fallbacks servers tried in this order when a call failed on the endpoints (another
+ *     provider, or another model through {@code models}); same keys as {@code endpoints}. Default
+ *     none.
+ * @param routing endpoint health (circuit breakers, probes) and how far a call falls back
+ * @param rateLimit client-side rate limits per cache scope and per endpoint
+ * @param logging the client's log events: logger name, redaction and prompt text
  * @param cacheScope the client's cache scope, such as a tenant id: answers cached under one scope
  *     are never served to another. Default {@code default}.
  * @param callTimeout the deadline of a whole blocking or async call or embedding, counting the wait
@@ -69,6 +102,11 @@ public record VaultGemmaProperties(
     @Nullable Integer maxConcurrentCalls,
     @Nullable Integer maxConcurrentCallsPerEndpoint,
     @Nullable Integer maxWaitingCalls,
+    @DefaultValue List<EndpointSpec> endpoints,
+    @DefaultValue List<EndpointSpec> fallbacks,
+    @DefaultValue Routing routing,
+    @DefaultValue RateLimits rateLimit,
+    @DefaultValue Logging logging,
     @DefaultValue Cache cache,
     @DefaultValue Http http,
     @DefaultValue Db db,
@@ -79,6 +117,165 @@ public record VaultGemmaProperties(
 
   /** The prefix of every property: {@value}. */
   public static final String PREFIX = "vaultgemma";
+
+  /** Shows every value but the API key, whose presence only is shown. */
+  @Override
+  public String toString() {
+    return "VaultGemmaProperties{enabled="
+        + enabled
+        + ", baseUrl="
+        + baseUrl
+        + ", apiKey="
+        + (apiKey == null ? "none" : "****")
+        + ", cacheScope="
+        + cacheScope
+        + ", callTimeout="
+        + callTimeout
+        + ", streamTimeout="
+        + streamTimeout
+        + ", shutdownTimeout="
+        + shutdownTimeout
+        + ", maxConcurrentCalls="
+        + maxConcurrentCalls
+        + ", maxConcurrentCallsPerEndpoint="
+        + maxConcurrentCallsPerEndpoint
+        + ", maxWaitingCalls="
+        + maxWaitingCalls
+        + ", endpoints="
+        + endpoints
+        + ", fallbacks="
+        + fallbacks
+        + ", routing="
+        + routing
+        + ", rateLimit="
+        + rateLimit
+        + ", logging="
+        + logging
+        + ", cache="
+        + cache
+        + ", http="
+        + http
+        + ", db="
+        + db
+        + ", tier="
+        + tier
+        + ", health="
+        + health
+        + ", metrics="
+        + metrics
+        + ", tracing="
+        + tracing
+        + "}";
+  }
+
+  /**
+   * One inference server of {@code vaultgemma.endpoints} or {@code vaultgemma.fallbacks}: its base
+   * URL, credentials, weight and model-name mapping (see {@code ai.vaultgemma.core.Endpoint}).
+   *
+   * <pre>{@code
+   * vaultgemma.endpoints[0].base-url=http://vllm-1:8000/v1
+   * vaultgemma.endpoints[0].weight=2
+   * vaultgemma.endpoints[0].models.gemma-3-4b=google/gemma-3-4b-it
+   * vaultgemma.endpoints[0].models.[gemma.3]=gemma-3     # brackets keep dots, slashes, capitals
+   * }</pre>
+   *
+   * @param baseUrl the server's base URL, the part before {@code /chat/completions}. Required.
+   * @param apiKey the API key sent to this server as {@code Authorization: Bearer}; never logged or
+   *     shown. Default none.
+   * @param weight with equal load, an endpoint of weight 2 gets about twice the calls of one of
+   *     weight 1. From 1 to 1000; default 1.
+   * @param models model names this server knows by another name: the requested name (the key) is
+   *     sent to it as the value. A key holding dots, slashes or capitals needs brackets ({@code
+   *     models.[Gemma/3]}), or Spring drops those characters. Default none: names go as requested.
+   */
+  public record EndpointSpec(
+      @Nullable String baseUrl,
+      @Nullable String apiKey,
+      @Nullable Integer weight,
+      @DefaultValue Map<String, String> models) {
+
+    /** Shows every value but the API key, whose presence only is shown. */
+    @Override
+    public String toString() {
+      return "EndpointSpec{baseUrl="
+          + baseUrl
+          + ", apiKey="
+          + (apiKey == null ? "none" : "****")
+          + ", weight="
+          + weight
+          + ", models="
+          + models
+          + "}";
+    }
+  }
+
+  /**
+   * How endpoints' health is tracked and how far a call falls back (see {@code
+   * ai.vaultgemma.core.RoutingPolicy}). Applies with one endpoint as well.
+   *
+   * @param failureThreshold how many failures in a row (connection errors, timeouts, 5xx, 429) open
+   *     an endpoint's circuit breaker. From 1 to 1000; default 5.
+   * @param openDuration how long a breaker stays open before one call or probe tries the endpoint
+   *     again. Positive, at most one day; default 30 s.
+   * @param probeInterval how often each endpoint is probed with {@code GET models}, on the client's
+   *     own threads; {@code 0s} turns probing off. At most one day; default 10 s.
+   * @param probeTimeout how long one probe may take. Positive, at most one day; default 5 s.
+   * @param maxEndpointsPerCall how many endpoints one call may try, the first included; 1 turns
+   *     fallback off. From 1 to 100; default 3.
+   */
+  public record Routing(
+      @Nullable Integer failureThreshold,
+      @Nullable Duration openDuration,
+      @Nullable Duration probeInterval,
+      @Nullable Duration probeTimeout,
+      @Nullable Integer maxEndpointsPerCall) {}
+
+  /**
+   * Client-side rate limits, in this client's memory (see {@code ai.vaultgemma.core.RateLimit}).
+   * Only calls that reach a server count; cache hits do not.
+   *
+   * @param perScope the limit of each cache scope (tenant)
+   * @param perEndpoint the limit of each endpoint; a fallback counts on the endpoint it goes to
+   */
+  public record RateLimits(@DefaultValue Limit perScope, @DefaultValue Limit perEndpoint) {}
+
+  /**
+   * One rate limit: off unless {@code requests-per-minute} or {@code tokens-per-minute} is set.
+   *
+   * @param requestsPerMinute the calls allowed per minute, as a smooth rate with a burst of one
+   *     second's worth. From 1 to 100000000; default none.
+   * @param tokensPerMinute the tokens (prompt and completion, estimated from the request and
+   *     corrected from the server's usage) allowed per minute. From 1 to 100000000; default none.
+   * @param whenExceeded what a call over the limit does: {@code wait} (within its deadline) or
+   *     {@code reject} (fail at once with {@code RateLimitExceededException}). Default {@code
+   *     wait}.
+   */
+  public record Limit(
+      @Nullable Long requestsPerMinute,
+      @Nullable Long tokensPerMinute,
+      RateLimit.@Nullable Action whenExceeded) {}
+
+  /**
+   * The client's structured log events ({@code inference}, {@code http_request}, {@code cache},
+   * {@code db}); see {@code ai.vaultgemma.logging.LogPolicy}. With none of these set the client
+   * logs as without Spring. Levels and appenders stay with the application's logging ({@code
+   * logging.level.<logger-name>}).
+   *
+   * @param loggerName the SLF4J logger the events go to. Default {@code
+   *     ai.vaultgemma.core.InferenceClient}.
+   * @param redactedNames field names written as {@code [REDACTED]}, added to the defaults ({@code
+   *     api_key}, {@code apikey}, {@code authorization}, {@code password}, {@code secret}, {@code
+   *     token}), which always stay. Matched case-insensitively as whole words. Default none added.
+   * @param logText whether prompt and response text may be written, cut to {@code max-text-length}.
+   *     Default false: user text often carries personal data.
+   * @param maxTextLength how many characters of a prompt or response are kept when {@code log-text}
+   *     is on. At least 1; default 200.
+   */
+  public record Logging(
+      @Nullable String loggerName,
+      @DefaultValue List<String> redactedNames,
+      @DefaultValue("false") boolean logText,
+      @Nullable Integer maxTextLength) {}
 
   /**
    * The two response caches.
@@ -168,7 +365,28 @@ public record VaultGemmaProperties(
       @Nullable Integer maxOpen,
       @Nullable Integer maxIdle,
       @Nullable Duration acquireTimeout,
-      @DefaultValue("false") boolean failFast) {}
+      @DefaultValue("false") boolean failFast) {
+
+    /** Shows every value but the password, whose presence only is shown; the DSN not at all. */
+    @Override
+    public String toString() {
+      return "Db{dsn="
+          + (dsn == null ? "none" : "****")
+          + ", username="
+          + username
+          + ", password="
+          + (password == null ? "none" : "****")
+          + ", maxOpen="
+          + maxOpen
+          + ", maxIdle="
+          + maxIdle
+          + ", acquireTimeout="
+          + acquireTimeout
+          + ", failFast="
+          + failFast
+          + "}";
+    }
+  }
 
   /**
    * The shared tier.

@@ -22,8 +22,21 @@ public final class VaultGemmaPropertyFailureAnalyzer
             + cause.property()
             + " in the application's configuration (application.yml, an environment variable such"
             + " as "
-            + cause.property().toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace("-", "")
+            + envName(cause.property())
             + ", or the seed variable it falls back to).",
         cause);
+  }
+
+  /**
+   * The relaxed-binding variable of a property: {@code vaultgemma.endpoints[1].base-url} reads
+   * {@code VAULTGEMMA_ENDPOINTS_1_BASEURL}.
+   */
+  private static String envName(String property) {
+    return property
+        .toUpperCase(java.util.Locale.ROOT)
+        .replace("[", "_")
+        .replace("]", "")
+        .replace('.', '_')
+        .replace("-", "");
   }
 }

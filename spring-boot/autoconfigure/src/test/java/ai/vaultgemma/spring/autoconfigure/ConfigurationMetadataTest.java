@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -51,5 +52,70 @@ class ConfigurationMetadataTest {
         .isFalse();
     assertThat(properties.get("vaultgemma.api-key").get("description").asString())
         .contains("INFERENCE_API_KEY");
+  }
+
+  @Test
+  void severalEndpointsRoutingRateLimitsAndLogging_areDocumented_withTheirDefaults()
+      throws Exception {
+    JsonNode metadata;
+    try (InputStream in =
+        getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+      assertThat(in).isNotNull();
+      metadata = JsonMapper.builder().build().readTree(in);
+    }
+    Map<String, JsonNode> properties = new HashMap<>();
+    metadata.get("properties").forEach(p -> properties.put(p.get("name").asString(), p));
+
+    List<String> added =
+        List.of(
+            "vaultgemma.endpoints",
+            "vaultgemma.fallbacks",
+            "vaultgemma.routing.failure-threshold",
+            "vaultgemma.routing.open-duration",
+            "vaultgemma.routing.probe-interval",
+            "vaultgemma.routing.probe-timeout",
+            "vaultgemma.routing.max-endpoints-per-call",
+            "vaultgemma.rate-limit.per-scope.requests-per-minute",
+            "vaultgemma.rate-limit.per-scope.tokens-per-minute",
+            "vaultgemma.rate-limit.per-scope.when-exceeded",
+            "vaultgemma.rate-limit.per-endpoint.requests-per-minute",
+            "vaultgemma.rate-limit.per-endpoint.tokens-per-minute",
+            "vaultgemma.rate-limit.per-endpoint.when-exceeded",
+            "vaultgemma.logging.logger-name",
+            "vaultgemma.logging.redacted-names",
+            "vaultgemma.logging.log-text",
+            "vaultgemma.logging.max-text-length");
+    assertThat(properties).containsKeys(added.toArray(String[]::new));
+    added.forEach(
+        name ->
+            assertThat(properties.get(name).path("description").asString(""))
+                .as(name)
+                .isNotBlank());
+
+    // An endpoint's own keys are documented on the list, which IDEs complete from its type.
+    assertThat(properties.get("vaultgemma.endpoints").get("type").asString())
+        .endsWith("VaultGemmaProperties$EndpointSpec>");
+    assertThat(properties.get("vaultgemma.endpoints").get("description").asString())
+        .contains("base-url", "api-key", "weight", "models.");
+    assertThat(properties.get("vaultgemma.fallbacks").get("type").asString())
+        .endsWith("VaultGemmaProperties$EndpointSpec>");
+
+    Map<String, String> defaults =
+        Map.of(
+            "vaultgemma.routing.failure-threshold", "5",
+            "vaultgemma.routing.open-duration", "30s",
+            "vaultgemma.routing.probe-interval", "10s",
+            "vaultgemma.routing.probe-timeout", "5s",
+            "vaultgemma.routing.max-endpoints-per-call", "3",
+            "vaultgemma.rate-limit.per-scope.when-exceeded", "wait",
+            "vaultgemma.rate-limit.per-endpoint.when-exceeded", "wait",
+            "vaultgemma.logging.logger-name", "ai.vaultgemma.core.InferenceClient",
+            "vaultgemma.logging.log-text", "false",
+            "vaultgemma.logging.max-text-length", "200");
+    defaults.forEach(
+        (name, value) ->
+            assertThat(properties.get(name).path("defaultValue").asString())
+                .as(name)
+                .isEqualTo(value));
   }
 }

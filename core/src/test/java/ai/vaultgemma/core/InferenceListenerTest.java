@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 
 import ai.vaultgemma.cache.CacheConfig;
 import ai.vaultgemma.core.InferenceClientStreamTest.Recorder;
+import ai.vaultgemma.logging.LogPolicy;
 import ai.vaultgemma.logging.StructuredLogger;
 import ai.vaultgemma.logging.TraceScope;
 import ai.vaultgemma.pool.HttpPoolConfig;
@@ -390,6 +391,36 @@ class InferenceListenerTest {
         .filter(e -> "cache".equals(e.getMessage()))
         .map(InferenceListenerTest::fields)
         .collect(Collectors.toList());
+  }
+
+  @Test
+  void theInferenceEventCarriesPromptAndAnswerOnlyWhenTheLogPolicySaysSo() {
+    server.setDispatcher(InferenceClientPayloads.dispatcher(r -> chatOk("the whole answer")));
+    Logger logger = (Logger) LoggerFactory.getLogger("listener-test-text");
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    logger.setLevel(Level.INFO);
+    StructuredLogger plain = StructuredLogger.of("listener-test-text");
+    StructuredLogger withText =
+        plain.withPolicy(LogPolicy.builder().logText(true).maxTextLength(8).build());
+    try (InferenceClient off = client(server).logger(plain).build();
+        InferenceClient on = client(server).logger(withText).build()) {
+      off.chat(request("my secret question"));
+      on.chat(request("my secret question"));
+    } finally {
+      logger.detachAppender(appender);
+      logger.setLevel(null);
+    }
+    List<Map<String, Object>> inference =
+        appender.list.stream()
+            .filter(e -> "inference".equals(e.getMessage()))
+            .map(InferenceListenerTest::fields)
+            .collect(Collectors.toList());
+    assertThat(inference).hasSize(2);
+    assertThat(inference.get(0)).doesNotContainKeys("prompt", "response");
+    assertThat((String) inference.get(1).get("prompt")).startsWith("my secre").hasSizeLessThan(18);
+    assertThat((String) inference.get(1).get("response")).startsWith("the whol");
   }
 
   private static Map<String, Object> fields(ILoggingEvent event) {

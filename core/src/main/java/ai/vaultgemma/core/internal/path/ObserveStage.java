@@ -186,6 +186,10 @@ public final class ObserveStage implements Stage {
       if (error != null) {
         event.error(error.getClass().getSimpleName());
       }
+      if (logger.policy().logText()) {
+        // Off by default; the logger's policy redacts and cuts what it writes.
+        event.prompt(promptText(exchange)).response(responseText(exchange, error));
+      }
       logger.inference(event.build());
     }
     SharedTier t = tier;

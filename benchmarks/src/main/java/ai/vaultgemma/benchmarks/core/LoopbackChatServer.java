@@ -8,7 +8,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * An OpenAI-compatible server on loopback that answers every request at once with the same small
@@ -52,8 +54,11 @@ final class LoopbackChatServer implements AutoCloseable {
   private final AtomicLong requests = new AtomicLong();
   private boolean closed;
 
-  private LoopbackChatServer(HttpServer server) {
+  private final long serviceNanos;
+
+  private LoopbackChatServer(HttpServer server, Duration serviceTime) {
     this.server = server;
+    this.serviceNanos = serviceTime.toNanos();
   }
 
   /**
@@ -63,9 +68,22 @@ final class LoopbackChatServer implements AutoCloseable {
    * @throws IOException if the port cannot be bound
    */
   static LoopbackChatServer start() throws IOException {
+    return start(Duration.ZERO);
+  }
+
+  /**
+   * Starts a server that spends {@code serviceTime} on each answer, one answer at a time (it waits
+   * on its one dispatcher thread, using no CPU), like a saturated inference server: its throughput
+   * is at most one answer per service time, whatever the client does.
+   *
+   * @param serviceTime how long each answer takes
+   * @return the started server
+   * @throws IOException if the port cannot be bound
+   */
+  static LoopbackChatServer start(Duration serviceTime) throws IOException {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    LoopbackChatServer loopback = new LoopbackChatServer(server);
+    LoopbackChatServer loopback = new LoopbackChatServer(server, serviceTime);
     server.createContext("/", loopback::answer);
     server.setExecutor(null); // run the handler on the dispatcher thread
     server.start();
@@ -78,6 +96,9 @@ final class LoopbackChatServer implements AutoCloseable {
         in.transferTo(OutputStream.nullOutputStream()); // drain, so the connection is reused
       }
       requests.incrementAndGet();
+      if (serviceNanos > 0) {
+        LockSupport.parkNanos(serviceNanos);
+      }
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(200, BODY.length);
       try (OutputStream out = exchange.getResponseBody()) {

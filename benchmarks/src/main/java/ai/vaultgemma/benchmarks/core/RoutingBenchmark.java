@@ -25,16 +25,15 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Several endpoints against one: {@code threads} concurrent blocking chat calls over {@code
- * replicas} loopback servers ({@link LoopbackChatServer}, each answering on its one dispatcher
- * thread, so one server is a serial bottleneck the way a saturated inference server is), and the
- * cost of routing on the hit and miss paths.
+ * Several endpoints against one: 8 concurrent blocking chat calls over {@code replicas} loopback
+ * servers ({@link LoopbackChatServer}, each spending {@link #SERVICE_TIME} on each answer on its
+ * one dispatcher thread, so one server is a serial bottleneck the way a saturated inference server
+ * is), and the cost of routing on the hit path.
  *
  * <ul>
  *   <li>{@code miss}: every call skips the cache and goes to a server picked by weighted power of
- *       two choices; with 3 replicas the throughput should approach 3x that of 1 (the servers, not
- *       the client, are the limit), and the difference per call at 1 replica against {@code
- *       ChatBenchmark.ours_miss} is the routing decision's cost;
+ *       two choices; each server answers at most 500 calls a second, so with 3 replicas the
+ *       throughput should approach 3x that of 1 if the calls are spread well;
  *   <li>{@code hit}: every call is answered from the cache; the route stage sits after the caches,
  *       so the score must not depend on {@code replicas}.
  * </ul>
@@ -58,6 +57,13 @@ public class RoutingBenchmark {
   @Param({"1", "3"})
   public int replicas;
 
+  /**
+   * What each answer costs a server, one answer at a time: a server's throughput is at most 500
+   * answers a second, so the servers, not the client or this machine's cores, are the limit of
+   * {@code miss}, as they are for an inference server under load.
+   */
+  static final java.time.Duration SERVICE_TIME = java.time.Duration.ofMillis(2);
+
   private final List<LoopbackChatServer> servers = new ArrayList<>();
 
   // Set in setUp(); JMH never calls a benchmark method before it.
@@ -75,7 +81,7 @@ public class RoutingBenchmark {
     NullSinkLogging.install();
     List<Endpoint> endpoints = new ArrayList<>();
     for (int i = 0; i < replicas; i++) {
-      LoopbackChatServer server = LoopbackChatServer.start();
+      LoopbackChatServer server = LoopbackChatServer.start(SERVICE_TIME);
       servers.add(server);
       endpoints.add(Endpoint.builder(server.baseUrl()).apiKey(ChatBenchmark.API_KEY).build());
     }

@@ -107,7 +107,14 @@ public final class HealthSnapshot {
         version,
         reasons,
         new HealthSnapshot.ClientStats(
-            c.calls(), c.l1Hits(), c.l2Hits(), c.joined(), c.serverCalls(), c.failures()),
+            c.calls(),
+            c.l1Hits(),
+            c.l2Hits(),
+            c.joined(),
+            c.serverCalls(),
+            c.failures(),
+            path.limiter().active(),
+            path.limiter().waiting()),
         parts.http().stats(),
         dbStats,
         dbHealth,
@@ -127,9 +134,18 @@ public final class HealthSnapshot {
    *     the backend themselves
    * @param backendCalls requests sent to the inference server
    * @param failures calls that ended in an exception
+   * @param active calls holding a concurrency slot at the moment of the snapshot (at a server)
+   * @param waiting calls waiting for a slot at the moment of the snapshot
    */
   public record ClientStats(
-      long calls, long l1Hits, long l2Hits, long coalesced, long backendCalls, long failures) {}
+      long calls,
+      long l1Hits,
+      long l2Hits,
+      long coalesced,
+      long backendCalls,
+      long failures,
+      int active,
+      int waiting) {}
 
   private final Status status;
   private final String version;
@@ -231,12 +247,16 @@ public final class HealthSnapshot {
   /**
    * Renders the snapshot as one line of JSON in the seed's shape: {@code status}, {@code version},
    * and under {@code pools} the objects {@code db_pool}, {@code http_pool}, {@code inference_cache}
-   * and {@code embedding_cache}; plus {@code reasons}, {@code client} and, with a shared tier,
-   * {@code shared_tier}; and {@code endpoints}, an array with each endpoint's {@code name}, {@code
-   * base_url}, breaker {@code state} ({@code closed}, {@code open}, {@code half_open}), {@code
-   * weight}, {@code in_flight}, {@code calls}, {@code failures}, {@code consecutive_failures} and
-   * {@code probes}. Without a DB pool, {@code db_pool} has {@code "configured":false} and zero
-   * counts.
+   * and {@code embedding_cache}; plus {@code reasons}, {@code client} (its counters, and the
+   * concurrency slots {@code active} and {@code waiting} now) and, with a shared tier, {@code
+   * shared_tier} (hits and misses, why lookups got no answer: {@code read_timeouts}, {@code
+   * read_failures}, {@code read_circuit_open}, {@code read_queue_full}; the queued writes: {@code
+   * writes_accepted}, {@code writes_written}, {@code writes_dropped}, {@code writes_failed}, {@code
+   * writes_queued}; the inference log's rows); and {@code endpoints}, an array with each endpoint's
+   * {@code name}, {@code base_url}, breaker {@code state} ({@code closed}, {@code open}, {@code
+   * half_open}), {@code weight}, {@code in_flight}, {@code calls}, {@code failures}, {@code
+   * consecutive_failures} and {@code probes}. Without a DB pool, {@code db_pool} has {@code
+   * "configured":false} and zero counts.
    *
    * @return the JSON text
    */
@@ -284,6 +304,16 @@ public final class HealthSnapshot {
       tier.put("log_dropped", sharedTier.inferenceLog().droppedCount());
       tier.put("log_failed", sharedTier.inferenceLog().failedCount());
       tier.put("log_queued", sharedTier.inferenceLog().queuedCount());
+      // Why lookups missed without an answer, and where the queued writes stand.
+      tier.put("read_timeouts", sharedTier.reads().timeoutCount());
+      tier.put("read_failures", sharedTier.reads().failureCount());
+      tier.put("read_circuit_open", sharedTier.reads().circuitOpenCount());
+      tier.put("read_queue_full", sharedTier.reads().queueFullCount());
+      tier.put("writes_accepted", sharedTier.writes().acceptedCount());
+      tier.put("writes_written", sharedTier.writes().writtenCount());
+      tier.put("writes_dropped", sharedTier.writes().droppedCount());
+      tier.put("writes_failed", sharedTier.writes().failedCount());
+      tier.put("writes_queued", sharedTier.writes().queuedCount());
     }
 
     tools.jackson.databind.node.ArrayNode endpointArray = root.putArray("endpoints");
@@ -307,6 +337,8 @@ public final class HealthSnapshot {
     c.put("coalesced", client.coalesced());
     c.put("backend_calls", client.backendCalls());
     c.put("failures", client.failures());
+    c.put("active", client.active());
+    c.put("waiting", client.waiting());
     return Json.MAPPER.writeValueAsString(root);
   }
 

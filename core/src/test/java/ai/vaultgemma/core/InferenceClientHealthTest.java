@@ -97,8 +97,35 @@ class InferenceClientHealthTest {
       assertThat(counters.get("coalesced").asLong()).isZero();
       assertThat(counters.get("backend_calls").asLong()).isEqualTo(5);
       assertThat(counters.get("failures").asLong()).isEqualTo(1);
+      assertThat(counters.get("active").asInt()).isZero();
+      assertThat(counters.get("waiting").asInt()).isZero();
 
       assertThat(health.toString()).contains("\"status\":\"ok\"");
+    }
+  }
+
+  @Test
+  void theConcurrencySlotsInUseAndAwaitedAreInTheSnapshot() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    server.setDispatcher(InferenceClientPayloads.heldUntil(release, chatOk("late")));
+    CallOptions noCache = CallOptions.builder().skipCacheRead(true).skipCacheWrite(true).build();
+    try (InferenceClient client = client(server).maxConcurrentCallsPerEndpoint(1).build()) {
+      var first = client.chatAsync(request("one"), noCache);
+      var second = client.chatAsync(request("two"), noCache);
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> client.health().client().waiting() == 1);
+      HealthSnapshot.ClientStats stats = client.health().client();
+      assertThat(stats.active()).isEqualTo(1);
+      JsonNode counters = MAPPER.readTree(client.health().toJson()).get("client");
+      assertThat(counters.get("active").asInt()).isEqualTo(1);
+      assertThat(counters.get("waiting").asInt()).isEqualTo(1);
+      release.countDown();
+      first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      second.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(client.health().client().active()).isZero();
+    } finally {
+      release.countDown();
     }
   }
 

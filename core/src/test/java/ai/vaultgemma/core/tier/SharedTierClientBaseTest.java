@@ -293,6 +293,13 @@ abstract class SharedTierClientBaseTest {
     assertThat(statsB.l1Hits()).isZero();
     assertThat(statsB.backendCalls()).isZero();
     assertThat(b.health().status()).isEqualTo(HealthSnapshot.Status.OK);
+    // The JSON says how B's lookups and A's queued write went, not only the hit rate.
+    String json = b.health().toJson();
+    assertThat(json)
+        .contains("\"shared_tier\":{")
+        .contains("\"read_timeouts\":0", "\"read_failures\":0", "\"read_circuit_open\":0")
+        .contains("\"read_queue_full\":0", "\"writes_dropped\":0", "\"writes_queued\":0");
+    assertThat(a.health().toJson()).contains("\"writes_accepted\":1", "\"writes_written\":1");
 
     // The L2 hit filled B's L1: the next identical call does not touch the database.
     long l2Reads = b.sharedTier().orElseThrow().health().secondLevel().requestCount();

@@ -17,8 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
@@ -50,7 +48,6 @@ public final class JdbcRateLimitStore {
   private final ExecutorService readers;
   private final ScheduledExecutorService timer;
   private final Duration budget;
-  private final long budgetNanos;
   private final int networkTimeoutMillis;
   private final int queryTimeoutSeconds;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -90,7 +87,6 @@ public final class JdbcRateLimitStore {
     this.readers = requireNonNull(readers, "readers");
     this.timer = requireNonNull(timer, "timer");
     this.budget = requireNonNull(budget, "budget");
-    this.budgetNanos = budget.toNanos();
     long millis = Math.min(Integer.MAX_VALUE, Math.max(1, budget.toMillis()));
     this.networkTimeoutMillis = (int) millis;
     this.queryTimeoutSeconds = JdbcSupport.querySeconds(millis);
@@ -118,34 +114,27 @@ public final class JdbcRateLimitStore {
       circuitOpen.increment();
       return CompletableFuture.completedFuture(null);
     }
-    DecideTask task = new DecideTask(List.copyOf(charges), nowNanos);
-    try {
-      task.timeout = timer.schedule(task::giveUp, budgetNanos, TimeUnit.NANOSECONDS);
-      readers.execute(task);
-    } catch (RejectedExecutionException e) {
-      task.finish(null, queueFull);
-    }
-    return task.result;
+    return new DecideTask(List.copyOf(charges), nowNanos).start(readers, timer, queueFull);
   }
 
-  /** One decision, completed exactly once: by the statement, the timer or a refusal. */
-  private final class DecideTask implements Runnable {
+  /** One decision, completed exactly once: by the statement, the budget or a refusal. */
+  private final class DecideTask extends BudgetedRead<Decision> {
     final List<Charge> charges;
     final long nowNanos;
-    final CompletableFuture<@Nullable Decision> result = new CompletableFuture<>();
-    final AtomicBoolean settled = new AtomicBoolean();
-    volatile @Nullable ScheduledFuture<?> timeout;
 
     DecideTask(List<Charge> charges, long nowNanos) {
+      super("rate limit decision", breaker, budget, timeouts);
       this.charges = charges;
       this.nowNanos = nowNanos;
     }
 
     @Override
-    public void run() {
-      if (settled.get()) {
-        return; // given up at the budget while it waited for a thread
-      }
+    boolean storeClosed() {
+      return closed.get();
+    }
+
+    @Override
+    void work() {
       if (!breaker.isClosed() || closed.get()) {
         finish(null, circuitOpen);
         return;
@@ -154,9 +143,7 @@ public final class JdbcRateLimitStore {
       try {
         decision = decide(charges, nowNanos);
       } catch (SQLException e) {
-        if (JdbcSupport.isConnectionProblem(e) && !closed.get()) {
-          breaker.onFailure("rate limit decision", e);
-        } else {
+        if (!connectionFailure(e)) {
           log.warn("Shared rate limit decision in {} failed", dialect.rateTable, e);
         }
         finish(null, failures);
@@ -167,27 +154,6 @@ public final class JdbcRateLimitStore {
         return;
       }
       finish(decision, decision.admitted() ? admitted : refused);
-    }
-
-    void giveUp() {
-      if (settled.compareAndSet(false, true)) {
-        timeouts.increment();
-        if (!closed.get()) {
-          breaker.onTimeout("rate limit decision", budget);
-        }
-        result.complete(null);
-      }
-    }
-
-    void finish(@Nullable Decision decision, LongAdder counter) {
-      if (settled.compareAndSet(false, true)) {
-        counter.increment();
-        ScheduledFuture<?> t = timeout;
-        if (t != null) {
-          t.cancel(false);
-        }
-        result.complete(decision);
-      }
     }
   }
 

@@ -7,8 +7,6 @@ import ai.vaultgemma.cache.SecondLevelStore;
 import ai.vaultgemma.core.tier.SecondLevelReadStats;
 import ai.vaultgemma.core.tier.SecondLevelWriteStats;
 import ai.vaultgemma.core.tier.SharedTierConfig;
-import ai.vaultgemma.logging.TraceContext;
-import ai.vaultgemma.logging.TraceScope;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,9 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -188,14 +184,7 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
       circuitOpen.increment();
       return CompletableFuture.completedFuture(null);
     }
-    ReadTask task = new ReadTask(key);
-    try {
-      task.timeout = timer.schedule(task::giveUp, budgetNanos, TimeUnit.NANOSECONDS);
-      readers.execute(task);
-    } catch (RejectedExecutionException e) {
-      task.refuse();
-    }
-    return task.result;
+    return new ReadTask(key).start(readers, timer, queueFull);
   }
 
   /**
@@ -223,29 +212,22 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
     return hit == null ? Optional.empty() : Optional.of(hit.value());
   }
 
-  /** One lookup: completed exactly once, by the read, the timer, a refusal or close. */
-  @SuppressWarnings("try") // trace scopes are opened for their MDC side effect
-  final class ReadTask implements Runnable {
+  /** One lookup: completed exactly once, by the read, the budget, a refusal or close. */
+  final class ReadTask extends BudgetedRead<Timed> {
     final String key;
-    final CompletableFuture<@Nullable Timed> result = new CompletableFuture<>();
-
-    /** The trace of the call that asked, so a failure it finds is logged in that trace. */
-    final @Nullable TraceContext trace = TraceContext.current();
-
-    /** Set once by whoever ends the lookup, before counting, so a counter is in step on wake-up. */
-    final AtomicBoolean settled = new AtomicBoolean();
-
-    volatile @Nullable ScheduledFuture<?> timeout;
 
     ReadTask(String key) {
+      super("L2 get", breaker, budget, timeouts);
       this.key = key;
     }
 
     @Override
-    public void run() {
-      if (settled.get()) {
-        return; // given up at the budget while it waited for a thread
-      }
+    boolean storeClosed() {
+      return closed.get();
+    }
+
+    @Override
+    void work() {
       if (!breaker.isClosed() || closed.get()) {
         finish(null, circuitOpen);
         return;
@@ -254,11 +236,7 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
       try {
         value = select(key);
       } catch (SQLException e) {
-        if (JdbcSupport.isConnectionProblem(e) && !closed.get()) {
-          try (TraceScope ignored = inTrace()) {
-            breaker.onFailure("L2 get", e);
-          }
-        }
+        connectionFailure(e);
         finish(null, failures);
         return;
       } catch (DataFormatException e) {
@@ -274,36 +252,8 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
       finish(value, value == null ? misses : hits);
     }
 
-    void giveUp() {
-      if (settled.compareAndSet(false, true)) {
-        timeouts.increment();
-        if (!closed.get()) {
-          try (TraceScope ignored = inTrace()) {
-            breaker.onTimeout("L2 get", budget);
-          }
-        }
-        result.complete(null);
-      }
-    }
-
     void refuse() {
       finish(null, queueFull);
-    }
-
-    private @Nullable TraceScope inTrace() {
-      TraceContext t = trace;
-      return t == null ? null : t.makeCurrent();
-    }
-
-    private void finish(@Nullable Timed value, LongAdder counter) {
-      if (settled.compareAndSet(false, true)) {
-        counter.increment();
-        ScheduledFuture<?> t = timeout;
-        if (t != null) {
-          t.cancel(false);
-        }
-        result.complete(value);
-      }
     }
   }
 

@@ -4,14 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.vaultgemma.logging.TraceScope;
 import ai.vaultgemma.pool.DbPool;
 import ai.vaultgemma.pool.DbPoolConfig;
 import ai.vaultgemma.testing.PostgresExtension;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -31,13 +26,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
-import org.slf4j.event.KeyValuePair;
 
 /**
  * Issue 13 point 4: with default settings (the DB pool's 30 s acquire timeout, the tier's 500 ms
@@ -199,64 +191,6 @@ class SharedTierFaultIsolationTest {
   @Test
   void silentConnectionsNeverHoldACallAndTheTierRecoversByItself() throws Exception {
     outageAndRecovery(TcpForwarder::swallow);
-  }
-
-  @Test
-  @SuppressWarnings("try") // the trace scope is opened for its MDC side effect
-  void anOutageAndItsRecoveryAreDbEventsTheFirstInTheTraceOfTheCallThatMetIt() throws Exception {
-    Logger breakerLog =
-        (Logger) LoggerFactory.getLogger("ai.vaultgemma.core.tier.internal.CircuitBreaker");
-    ListAppender<ILoggingEvent> events = new ListAppender<>();
-    events.start();
-    breakerLog.addAppender(events);
-    breakerLog.setLevel(Level.INFO);
-    try {
-      DbPool pool = defaultPool();
-      SharedTier tier = openDefaultTier(pool.dataSource());
-      assertThat(tier.lookupAsync("warm").get(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isEmpty();
-      forwarder.refuse();
-      String traceId;
-      try (TraceScope call = TraceScope.open()) {
-        traceId = call.traceId();
-        tier.lookupAsync("k").get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
-      }
-      await().atMost(Duration.ofSeconds(10)).until(() -> dbEvents(events, "degraded").size() == 1);
-      ILoggingEvent degraded = dbEvents(events, "degraded").get(0);
-      assertThat(degraded.getLevel()).isEqualTo(Level.WARN);
-      assertThat(degraded.getMDCPropertyMap()).containsEntry("trace_id", traceId);
-      assertThat(field(degraded, "op")).isEqualTo("L2 get");
-      assertThat(String.valueOf(field(degraded, "error"))).contains("is degraded");
-
-      forwarder.forward();
-      await().atMost(Duration.ofSeconds(20)).until(() -> dbEvents(events, "recovered").size() == 1);
-      assertThat(dbEvents(events, "recovered").get(0).getLevel()).isEqualTo(Level.INFO);
-      assertThat(dbEvents(events, "degraded")).as("written once per outage").hasSize(1);
-    } finally {
-      breakerLog.detachAppender(events);
-      breakerLog.setLevel(null);
-    }
-  }
-
-  private static List<ILoggingEvent> dbEvents(ListAppender<ILoggingEvent> events, String state) {
-    List<ILoggingEvent> found = new ArrayList<>();
-    for (ILoggingEvent e : List.copyOf(events.list)) {
-      if ("db".equals(e.getMessage()) && state.equals(field(e, "state"))) {
-        found.add(e);
-      }
-    }
-    return found;
-  }
-
-  private static @Nullable Object field(ILoggingEvent event, String key) {
-    if (event.getKeyValuePairs() == null) {
-      return null;
-    }
-    for (KeyValuePair pair : event.getKeyValuePairs()) {
-      if (pair.key.equals(key)) {
-        return pair.value;
-      }
-    }
-    return null;
   }
 
   @Test

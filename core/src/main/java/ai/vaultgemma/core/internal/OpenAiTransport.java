@@ -1,6 +1,5 @@
 package ai.vaultgemma.core.internal;
 
-import ai.vaultgemma.core.ChatChunk;
 import ai.vaultgemma.core.ChatRequest;
 import ai.vaultgemma.core.ChatResponse;
 import ai.vaultgemma.core.ChatStreamListener;
@@ -26,7 +25,6 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import okhttp3.Call;
 import okhttp3.Callback;
@@ -57,7 +55,6 @@ import tools.jackson.databind.JsonNode;
 public final class OpenAiTransport {
 
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
-  private static final System.Logger LOG = System.getLogger(OpenAiTransport.class.getName());
 
   private final OkHttpClient client;
   private final OkHttpClient streamingClient;
@@ -364,7 +361,7 @@ public final class OpenAiTransport {
     Objects.requireNonNull(listener, "listener");
     Request http = post(chatUrl, request.withStream(true), headers, attempts, "text/event-stream");
     Call call = call(streamingClient, http, timeoutNanos);
-    SseStream stream = new SseStream(call, http, listener);
+    SseCall stream = new SseCall(this, call, http, listener);
     call.enqueue(stream);
     return stream;
   }
@@ -496,7 +493,7 @@ public final class OpenAiTransport {
   }
 
   /** The key a request carries, to keep it out of messages made from the server's answer. */
-  private static @Nullable String secretOf(Request http) {
+  static @Nullable String secretOf(Request http) {
     String auth = http.header("Authorization");
     if (auth == null) {
       return null;
@@ -573,7 +570,7 @@ public final class OpenAiTransport {
     return false;
   }
 
-  private InferenceException httpError(Response response, Request http, String body) {
+  InferenceException httpError(Response response, Request http, String body) {
     return ErrorParser.httpError(
         http.method(),
         http.url().encodedPath(),
@@ -585,7 +582,7 @@ public final class OpenAiTransport {
         clock.instant());
   }
 
-  private static InvalidResponseException invalid(
+  static InvalidResponseException invalid(
       Response response, Request http, String body, String what, @Nullable Throwable cause) {
     return new InvalidResponseException(
         http.method()
@@ -634,150 +631,5 @@ public final class OpenAiTransport {
         + ", apiKey="
         + (apiKey == null ? "none" : "****")
         + "}";
-  }
-
-  /** One stream: the OkHttp callback, the SSE listener and the caller's handle. */
-  private final class SseStream implements Callback, StreamCall {
-    private final Call call;
-    private final Request http;
-    private final ChatStreamListener listener;
-    private final StreamAccumulator accumulator;
-    private final AtomicBoolean finished = new AtomicBoolean();
-    private final CompletableFuture<ChatResponse> completion = new CompletableFuture<>();
-    private volatile boolean cancelled;
-
-    SseStream(Call call, Request http, ChatStreamListener listener) {
-      this.call = call;
-      this.http = http;
-      this.listener = listener;
-      this.accumulator =
-          new StreamAccumulator(http.method(), http.url().encodedPath(), secretOf(http));
-    }
-
-    @Override
-    public void cancel() {
-      cancelled = true;
-      call.cancel();
-      if (finished.compareAndSet(false, true)) {
-        completion.cancel(false);
-      }
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return cancelled;
-    }
-
-    @Override
-    public CompletableFuture<ChatResponse> completion() {
-      return completion;
-    }
-
-    @Override
-    public void onFailure(Call c, IOException e) {
-      fail(ioFailure(http, e));
-    }
-
-    @Override
-    public void onResponse(Call c, Response response) {
-      try (response) {
-        if (!response.isSuccessful()) {
-          fail(httpError(response, http, response.body().string()));
-          return;
-        }
-        MediaType type = response.body().contentType();
-        boolean sse =
-            type != null && "text".equals(type.type()) && "event-stream".equals(type.subtype());
-        if (!sse) {
-          String body = response.body().string();
-          InferenceException error;
-          try {
-            JsonNode root = Json.MAPPER.readTree(body);
-            error =
-                root != null && ErrorParser.isErrorPayload(root)
-                    ? httpError(response, http, body)
-                    : invalid(response, http, body, "is not text/event-stream", null);
-          } catch (JacksonException e) {
-            error = invalid(response, http, body, "is not text/event-stream", e);
-          }
-          fail(error);
-          return;
-        }
-        boolean clean = SseReader.read(response.body().source(), this::onEvent);
-        if (!finished.get()) {
-          if (clean) {
-            complete();
-          } else {
-            fail(
-                new InvalidResponseException(
-                    http.method()
-                        + " "
-                        + http.url().encodedPath()
-                        + ": stream ended in the middle of a line",
-                    null));
-          }
-        }
-      } catch (IOException e) {
-        if (!cancelled) {
-          fail(ioFailure(http, e));
-        }
-      }
-    }
-
-    private void onEvent(@Nullable String type, String data) {
-      if (finished.get()) {
-        return;
-      }
-      ChatChunk chunk;
-      try {
-        chunk = accumulator.onEvent(type, data);
-      } catch (InferenceException e) {
-        call.cancel();
-        fail(e);
-        return;
-      }
-      if (chunk != null) {
-        try {
-          listener.onChunk(chunk);
-        } catch (RuntimeException e) {
-          call.cancel();
-          fail(new InferenceException("chat stream listener threw; the stream was cancelled", e));
-          return;
-        }
-      }
-      if (accumulator.isDone()) {
-        complete();
-      }
-    }
-
-    private void complete() {
-      ChatResponse response;
-      try {
-        response = accumulator.finish();
-      } catch (InferenceException e) {
-        fail(e);
-        return;
-      }
-      if (finished.compareAndSet(false, true)) {
-        try {
-          listener.onComplete(response);
-        } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.WARNING, "chat stream listener onComplete threw", e);
-        }
-        completion.complete(response);
-      }
-    }
-
-    private void fail(InferenceException error) {
-      if (cancelled || !finished.compareAndSet(false, true)) {
-        return;
-      }
-      try {
-        listener.onError(error);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "chat stream listener onError threw", e);
-      }
-      completion.completeExceptionally(error);
-    }
   }
 }

@@ -582,6 +582,63 @@ abstract sealed class ClientSettings permits InferenceClient.Builder {
     return path;
   }
 
+  /**
+   * Checks the settings that only make sense together, then starts the parts this client owns: all
+   * of them, or, for a builder from {@code newBuilder()}, those it configured itself (the rest are
+   * the parent's).
+   *
+   * @return the parts; {@code shared} itself when the client owns none
+   * @throws IllegalStateException if no base URL was set, an API key was set beside endpoints, or a
+   *     shared rate limit has no shared tier on PostgreSQL
+   */
+  ClientParts startParts() {
+    if (endpoints.isEmpty() && baseUrl == null) {
+      throw new IllegalStateException("baseUrl is required");
+    }
+    checkSharedRateLimits();
+    if (!endpoints.isEmpty() && (apiKey != null || apiKeySupplier != null)) {
+      throw new IllegalStateException(
+          "apiKey belongs to the baseUrl endpoint; with endpoints, set each Endpoint's key"
+              + " (value hidden)");
+    }
+    ClientParts parent = shared;
+    if (parent != null
+        && inferenceCache == null
+        && embeddingCache == null
+        && httpPool == null
+        && dbPool == null
+        && sharedTier == null) {
+      return parent;
+    }
+    return ClientParts.start(
+        parent,
+        inferenceCache,
+        embeddingCache,
+        httpPool,
+        dbPool,
+        sharedTier,
+        tierDataSource,
+        tierJdbcUrl,
+        logger);
+  }
+
+  /**
+   * Describes the settings for {@code toString()}: never a key, only whether there is one.
+   *
+   * @param url the base URL to show
+   * @return for example {@code baseUrl=http://..., apiKey=****, scope=default}
+   */
+  String describe(@Nullable String url) {
+    boolean several = endpoints.size() > 1 || !fallbacks.isEmpty();
+    return "baseUrl="
+        + url
+        + (several
+            ? ", endpoints=" + endpoints.size() + ", fallbacks=" + fallbacks.size()
+            : ", apiKey=" + (apiKey == null && apiKeySupplier == null ? "none" : "****"))
+        + ", scope="
+        + scope;
+  }
+
   /** The tier's shared rate-limit cells when a limit is shared, else null. */
   private @Nullable SharedRateLimits sharedRateLimits(@Nullable SharedTier tier) {
     if (tier == null || !RateLimiter.anySharedLimit(rateLimitPerScope, rateLimitPerEndpoint)) {
@@ -596,7 +653,7 @@ abstract sealed class ClientSettings permits InferenceClient.Builder {
    *
    * @throws IllegalStateException naming the setting, if not
    */
-  void checkSharedRateLimits() {
+  private void checkSharedRateLimits() {
     checkShared("rateLimitPerScope", rateLimitPerScope);
     checkShared("rateLimitPerEndpoint", rateLimitPerEndpoint);
   }

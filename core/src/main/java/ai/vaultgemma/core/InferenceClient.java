@@ -1,30 +1,23 @@
 package ai.vaultgemma.core;
 
 import ai.vaultgemma.cache.ResponseCache;
-import ai.vaultgemma.core.internal.CallTracker;
 import ai.vaultgemma.core.internal.ChunkPublisher;
 import ai.vaultgemma.core.internal.ClientParts;
 import ai.vaultgemma.core.internal.EnvSettings;
+import ai.vaultgemma.core.internal.LibraryVersion;
+import ai.vaultgemma.core.internal.path.CallGate;
 import ai.vaultgemma.core.internal.path.RequestPath;
 import ai.vaultgemma.core.tier.SharedTier;
-import ai.vaultgemma.logging.Fields;
 import ai.vaultgemma.logging.StructuredLogger;
-import ai.vaultgemma.logging.TraceContext;
-import ai.vaultgemma.logging.TraceScope;
 import ai.vaultgemma.pool.DbPool;
 import ai.vaultgemma.pool.DbPoolConfig;
 import ai.vaultgemma.pool.HttpPool;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,7 +59,6 @@ import org.jspecify.annotations.Nullable;
  * #newBuilder()} does not own the parts it shares: closing it closes nothing shared, and its parent
  * should be closed last.
  */
-@SuppressWarnings("try") // trace scopes are opened for their MDC side effect
 public final class InferenceClient implements AutoCloseable {
 
   /** Environment variable for the server's base URL. */
@@ -121,45 +113,21 @@ public final class InferenceClient implements AutoCloseable {
   /** How long {@link #close()} waits for calls in flight by default: 30 seconds. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
-  private static final String VERSION = readVersion();
-
   private final ClientParts parts;
   private final boolean ownsParts;
+  private final CallGate calls;
   private final RequestPath path;
   private final Builder settings; // a copy, for newBuilder()
-  private final String scope;
-  private final StructuredLogger logger;
   private final Duration shutdownTimeout;
-  private final CallTracker tracker = new CallTracker("InferenceClient");
 
   private InferenceClient(Builder b, ClientParts parts, boolean ownsParts) {
     this.parts = parts;
     this.ownsParts = ownsParts;
     this.settings = new Builder();
     settings.copyFrom(b);
-    this.scope = b.scope;
-    this.logger = b.logger;
     this.shutdownTimeout = b.shutdownTimeout;
     this.path = b.newPath(parts);
-  }
-
-  /**
-   * Opens the call's trace: a child of the caller's (the MDC's) when there is one, else of the
-   * builder's trace source when it names one, else a new trace.
-   */
-  private TraceScope openTrace() {
-    Supplier<@Nullable String> source = settings.traceParent;
-    if (source == null || TraceContext.current() != null) {
-      return TraceScope.open();
-    }
-    String parent;
-    try {
-      parent = source.get();
-    } catch (RuntimeException e) {
-      logger.warn("traceParent source threw; the call starts a new trace", Fields.empty(), e);
-      parent = null;
-    }
-    return parent == null ? TraceScope.open() : TraceScope.fromTraceparent(parent);
+    this.calls = new CallGate(path, b.scope, b.traceParent, b.logger);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -258,14 +226,8 @@ public final class InferenceClient implements AutoCloseable {
    * @throws NullPointerException if an argument is null
    */
   public ChatResponse chat(ChatRequest request, CallOptions options) {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(options, "options");
-    tracker.enter();
-    try (TraceScope span = openTrace()) {
-      return path.chat(request, options, callScope(options), span.context());
-    } finally {
-      tracker.exit();
-    }
+    return calls.chat(
+        Objects.requireNonNull(request, "request"), Objects.requireNonNull(options, "options"));
   }
 
   /**
@@ -292,18 +254,8 @@ public final class InferenceClient implements AutoCloseable {
    * @throws NullPointerException if an argument is null
    */
   public CompletableFuture<ChatResponse> chatAsync(ChatRequest request, CallOptions options) {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(options, "options");
-    tracker.enter();
-    try (TraceScope span = openTrace()) {
-      CompletableFuture<ChatResponse> future =
-          path.chatAsync(request, options, callScope(options), span.context());
-      CompletableFuture<?> unused = future.whenComplete((r, e) -> tracker.exit());
-      return future;
-    } catch (RuntimeException | Error e) {
-      tracker.exit();
-      throw e;
-    }
+    return calls.chatAsync(
+        Objects.requireNonNull(request, "request"), Objects.requireNonNull(options, "options"));
   }
 
   /**
@@ -337,19 +289,10 @@ public final class InferenceClient implements AutoCloseable {
    */
   public ChatStream chatStream(
       ChatRequest request, ChatStreamListener listener, CallOptions options) {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(listener, "listener");
-    Objects.requireNonNull(options, "options");
-    tracker.enter();
-    try (TraceScope span = openTrace()) {
-      ChatStream stream =
-          path.chatStream(request, listener, options, callScope(options), span.context());
-      CompletableFuture<?> unused = stream.completion().whenComplete((r, e) -> tracker.exit());
-      return stream;
-    } catch (RuntimeException | Error e) {
-      tracker.exit();
-      throw e;
-    }
+    return calls.chatStream(
+        Objects.requireNonNull(request, "request"),
+        Objects.requireNonNull(listener, "listener"),
+        Objects.requireNonNull(options, "options"));
   }
 
   /**
@@ -408,14 +351,8 @@ public final class InferenceClient implements AutoCloseable {
    * @throws NullPointerException if an argument is null
    */
   public EmbeddingResponse embed(EmbeddingRequest request, CallOptions options) {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(options, "options");
-    tracker.enter();
-    try (TraceScope span = openTrace()) {
-      return path.embed(request, options, callScope(options), span.context());
-    } finally {
-      tracker.exit();
-    }
+    return calls.embed(
+        Objects.requireNonNull(request, "request"), Objects.requireNonNull(options, "options"));
   }
 
   /**
@@ -426,17 +363,7 @@ public final class InferenceClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public ModelList models() {
-    tracker.enter();
-    try (TraceScope span = openTrace()) {
-      path.countServerCall();
-      return path.transport().models(Map.of("traceparent", span.context().traceparent()));
-    } finally {
-      tracker.exit();
-    }
-  }
-
-  private String callScope(CallOptions options) {
-    return options.scope().orElse(scope);
+    return calls.models();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -494,7 +421,7 @@ public final class InferenceClient implements AutoCloseable {
    * @return the logger
    */
   public StructuredLogger logger() {
-    return logger;
+    return settings.logger;
   }
 
   /**
@@ -512,7 +439,7 @@ public final class InferenceClient implements AutoCloseable {
    * @return the scope
    */
   public String scope() {
-    return scope;
+    return settings.scope;
   }
 
   /**
@@ -521,7 +448,7 @@ public final class InferenceClient implements AutoCloseable {
    * @return the version, or {@code unknown}
    */
   public static String version() {
-    return VERSION;
+    return LibraryVersion.VALUE;
   }
 
   /**
@@ -531,7 +458,7 @@ public final class InferenceClient implements AutoCloseable {
    * @return the snapshot
    */
   public HealthSnapshot health() {
-    return HealthSnapshot.of(isClosed(), VERSION, parts, path);
+    return HealthSnapshot.of(isClosed(), LibraryVersion.VALUE, parts, path);
   }
 
   /**
@@ -545,13 +472,13 @@ public final class InferenceClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (tracker.isClosed()) {
+    if (calls.isClosed()) {
       return;
     }
     path.router().stopProbing();
-    int left = tracker.closeAndAwait(shutdownTimeout);
+    int left = calls.closeAndAwait(shutdownTimeout);
     if (left > 0) {
-      logger.warn(
+      settings.logger.warn(
           "InferenceClient closed with "
               + left
               + " call(s) still in flight after "
@@ -569,41 +496,18 @@ public final class InferenceClient implements AutoCloseable {
    * @return true if closed
    */
   public boolean isClosed() {
-    return tracker.isClosed();
+    return calls.isClosed();
   }
 
   @Override
   public String toString() {
-    return "InferenceClient{baseUrl="
-        + baseUrl()
-        + (settings.endpoints.size() > 1 || !settings.fallbacks.isEmpty()
-            ? ", endpoints="
-                + settings.endpoints.size()
-                + ", fallbacks="
-                + settings.fallbacks.size()
-            : ", apiKey="
-                + (settings.apiKey == null && settings.apiKeySupplier == null ? "none" : "****"))
-        + ", scope="
-        + scope
+    return "InferenceClient{"
+        + settings.describe(baseUrl())
         + ", sharedTier="
         + (parts.tier() != null)
         + ", closed="
         + isClosed()
         + "}";
-  }
-
-  private static String readVersion() {
-    try (InputStream in =
-        InferenceClient.class.getResourceAsStream("/ai/vaultgemma/core/version.properties")) {
-      if (in == null) {
-        return "unknown";
-      }
-      Properties p = new Properties();
-      p.load(in);
-      return p.getProperty("version", "unknown");
-    } catch (IOException e) {
-      return "unknown";
-    }
   }
 
   /**
@@ -633,50 +537,13 @@ public final class InferenceClient implements AutoCloseable {
      *     DbPoolConfig.Builder#failFast})
      */
     public InferenceClient build() {
-      if (endpoints.isEmpty() && baseUrl == null) {
-        throw new IllegalStateException("baseUrl is required");
-      }
-      checkSharedRateLimits();
-      if (!endpoints.isEmpty() && (apiKey != null || apiKeySupplier != null)) {
-        throw new IllegalStateException(
-            "apiKey belongs to the baseUrl endpoint; with endpoints, set each Endpoint's key"
-                + " (value hidden)");
-      }
-      ClientParts parts = shared;
-      boolean own =
-          parts == null
-              || inferenceCache != null
-              || embeddingCache != null
-              || httpPool != null
-              || dbPool != null
-              || sharedTier != null;
-      if (own) {
-        parts =
-            ClientParts.start(
-                shared,
-                inferenceCache,
-                embeddingCache,
-                httpPool,
-                dbPool,
-                sharedTier,
-                tierDataSource,
-                tierJdbcUrl,
-                logger);
-      }
-      return new InferenceClient(this, Objects.requireNonNull(parts), own);
+      ClientParts parts = startParts();
+      return new InferenceClient(this, parts, parts != shared);
     }
 
     @Override
     public String toString() {
-      return "InferenceClient.Builder{baseUrl="
-          + baseUrl
-          + ", endpoints="
-          + endpoints.size()
-          + ", apiKey="
-          + (apiKey == null && apiKeySupplier == null ? "none" : "****")
-          + ", scope="
-          + scope
-          + "}";
+      return "InferenceClient.Builder{" + describe(baseUrl) + "}";
     }
   }
 }

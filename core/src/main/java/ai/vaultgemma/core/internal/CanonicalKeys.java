@@ -85,11 +85,35 @@ public final class CanonicalKeys {
    * @throws NullPointerException if an argument is null
    */
   public static String chatKey(ChatRequest request, String baseUrl, String scope) {
-    Objects.requireNonNull(request, "request");
+    return chatKey(canonicalBytes(request), baseUrl, scope);
+  }
+
+  /**
+   * Returns the cache key of a chat request from its canonical JSON (see {@link ChatBody}, which
+   * also sends it).
+   *
+   * @param canonical the request's {@link #canonicalBytes canonical JSON}
+   * @param baseUrl the server base URL
+   * @param scope the cache scope (tenant), empty for the shared scope
+   * @return 64 lowercase hex characters
+   * @throws NullPointerException if an argument is null
+   */
+  public static String chatKey(byte[] canonical, String baseUrl, String scope) {
     MessageDigest md = start("chat/v1", baseUrl, scope);
-    CHAT_WRITER.writeValue(
-        new DigestOutputStream(OutputStream.nullOutputStream(), md), withoutIgnoredExtra(request));
+    md.update(canonical);
     return HEX.formatHex(md.digest());
+  }
+
+  /**
+   * Returns the canonical JSON of a chat request as UTF-8 bytes: what its key hashes.
+   *
+   * @param request the request
+   * @return the canonical JSON
+   * @throws NullPointerException if {@code request} is null
+   */
+  public static byte[] canonicalBytes(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    return CHAT_WRITER.writeValueAsBytes(withoutIgnoredExtra(request));
   }
 
   /**

@@ -1,6 +1,5 @@
 package ai.vaultgemma.core.internal;
 
-import ai.vaultgemma.core.ChatRequest;
 import ai.vaultgemma.core.ChatResponse;
 import ai.vaultgemma.core.ChatStreamListener;
 import ai.vaultgemma.core.EmbeddingRequest;
@@ -282,14 +281,14 @@ public final class OpenAiTransport {
    * @param attempts hears each HTTP attempt, or null
    * @param timeoutNanos the call's deadline from now, or 0 for the client's call timeout
    * @return the answer
-   * @throws InferenceException as {@link #chat(ChatRequest, Map, HttpAttemptListener, long)}
+   * @throws InferenceException as {@link #chat(ChatBody, Map, HttpAttemptListener, long)}
    */
   public Wire<ChatResponse> chat(
-      ChatRequest request,
+      ChatBody request,
       Map<String, String> headers,
       @Nullable HttpAttemptListener attempts,
       long timeoutNanos) {
-    Request http = post(chatUrl, request.withStream(null), headers, attempts, "application/json");
+    Request http = post(chatUrl, request.wire(false), headers, attempts, "application/json");
     try (Response response = call(client, http, timeoutNanos).execute()) {
       return readWire(response, http, ChatResponse.class, "choices");
     } catch (IOException e) {
@@ -307,11 +306,11 @@ public final class OpenAiTransport {
    * @return the future answer
    */
   public CompletableFuture<Wire<ChatResponse>> chatAsync(
-      ChatRequest request,
+      ChatBody request,
       Map<String, String> headers,
       @Nullable HttpAttemptListener attempts,
       long timeoutNanos) {
-    Request http = post(chatUrl, request.withStream(null), headers, attempts, "application/json");
+    Request http = post(chatUrl, request.wire(false), headers, attempts, "application/json");
     Call call = call(client, http, timeoutNanos);
     CompletableFuture<Wire<ChatResponse>> future = new CompletableFuture<>();
     var unused =
@@ -353,13 +352,13 @@ public final class OpenAiTransport {
    * @return a handle to cancel the stream or wait for its end
    */
   public StreamCall chatStream(
-      ChatRequest request,
+      ChatBody request,
       ChatStreamListener listener,
       Map<String, String> headers,
       @Nullable HttpAttemptListener attempts,
       long timeoutNanos) {
     Objects.requireNonNull(listener, "listener");
-    Request http = post(chatUrl, request.withStream(true), headers, attempts, "text/event-stream");
+    Request http = post(chatUrl, request.wire(true), headers, attempts, "text/event-stream");
     Call call = call(streamingClient, http, timeoutNanos);
     SseCall stream = new SseCall(this, call, http, listener);
     call.enqueue(stream);
@@ -374,14 +373,20 @@ public final class OpenAiTransport {
    * @param attempts hears each HTTP attempt, or null
    * @param timeoutNanos the call's deadline from now, or 0 for the client's call timeout
    * @return the answer
-   * @throws InferenceException as {@link #chat(ChatRequest, Map, HttpAttemptListener, long)}
+   * @throws InferenceException as {@link #chat(ChatBody, Map, HttpAttemptListener, long)}
    */
   public EmbeddingResponse embed(
       EmbeddingRequest request,
       Map<String, String> headers,
       @Nullable HttpAttemptListener attempts,
       long timeoutNanos) {
-    Request http = post(embeddingsUrl, request, headers, attempts, "application/json");
+    Request http =
+        post(
+            embeddingsUrl,
+            Json.MAPPER.writeValueAsBytes(request),
+            headers,
+            attempts,
+            "application/json");
     try (Response response = call(client, http, timeoutNanos).execute()) {
       return read(response, http, EmbeddingResponse.class, "data");
     } catch (IOException e) {
@@ -394,7 +399,7 @@ public final class OpenAiTransport {
    *
    * @param headers headers for this call only
    * @return the models
-   * @throws InferenceException as {@link #chat(ChatRequest, Map, HttpAttemptListener, long)}
+   * @throws InferenceException as {@link #chat(ChatBody, Map, HttpAttemptListener, long)}
    */
   public ModelList models(Map<String, String> headers) {
     Request http = builder(modelsUrl, headers, "application/json").get().build();
@@ -410,7 +415,7 @@ public final class OpenAiTransport {
    *
    * @param id the model id
    * @return the model
-   * @throws InferenceException as {@link #chat(ChatRequest, Map, HttpAttemptListener, long)}; a 404
+   * @throws InferenceException as {@link #chat(ChatBody, Map, HttpAttemptListener, long)}; a 404
    *     for an unknown model
    * @throws NullPointerException if {@code id} is null
    */
@@ -439,11 +444,10 @@ public final class OpenAiTransport {
 
   private Request post(
       HttpUrl url,
-      Object body,
+      byte[] json,
       Map<String, String> headers,
       @Nullable HttpAttemptListener attempts,
       String accept) {
-    byte[] json = Json.MAPPER.writeValueAsBytes(body);
     Request.Builder b = builder(url, headers, accept).post(RequestBody.create(json, JSON));
     if (attempts != null) {
       b.tag(HttpAttemptListener.class, attempts);

@@ -193,7 +193,7 @@ class FixtureConformanceTest {
       assertKeysKept(tree(body), Json.MAPPER.valueToTree(model), "$");
     } else if (base.contains("chat-completion")) {
       serve(recorded, body);
-      ChatResponse response = transport.chat(request(), Map.of(), null, 0).value();
+      ChatResponse response = transport.chat(ChatBody.of(request()), Map.of(), null, 0).value();
       JsonNode tree = tree(body);
       assertThat(response.choices()).hasSize(tree.get("choices").size());
       for (int i = 0; i < response.choices().size(); i++) {
@@ -222,7 +222,7 @@ class FixtureConformanceTest {
     } else if (name.equals("openai/error-404-model-not-found.json")) {
       thrown = catchIt(() -> transport.model("fake_id"));
     } else {
-      thrown = catchIt(() -> transport.chat(request(), Map.of(), null, 0).value());
+      thrown = catchIt(() -> transport.chat(ChatBody.of(request()), Map.of(), null, 0).value());
     }
     assertThat(thrown).isInstanceOf(InferenceHttpException.class);
     InferenceHttpException e = (InferenceHttpException) thrown;
@@ -411,7 +411,7 @@ class FixtureConformanceTest {
     StreamResult result = new StreamResult();
     StreamCall call =
         transport.chatStream(
-            request(),
+            ChatBody.of(request()),
             new ChatStreamListener() {
               @Override
               public void onChunk(ChatChunk chunk) {

@@ -107,7 +107,7 @@ class OpenAiTransportTest {
     ChatResponse response =
         transport()
             .chat(
-                request(),
+                ChatBody.of(request()),
                 Map.of("x-call", "1", "traceparent", HEADERS.get("traceparent")),
                 null,
                 0)
@@ -130,7 +130,7 @@ class OpenAiTransportTest {
   void noApiKeyMeansNoAuthorizationHeader() throws Exception {
     server.enqueue(json(200, COMPLETION));
     OpenAiTransport.create(client, server.url("/v1/").toString(), null)
-        .chat(request(), HEADERS, null, 0)
+        .chat(ChatBody.of(request()), HEADERS, null, 0)
         .value();
     assertThat(server.takeRequest().getHeaders().get("Authorization")).isNull();
   }
@@ -142,13 +142,15 @@ class OpenAiTransportTest {
         json(404, "{\"error\":{\"message\":\"no such model\",\"code\":\"model_not_found\"}}"));
     assertThat(
             transport()
-                .chatAsync(request(), HEADERS, null, 0)
+                .chatAsync(ChatBody.of(request()), HEADERS, null, 0)
                 .thenApply(OpenAiTransport.Wire::value)
                 .get(5, TimeUnit.SECONDS)
                 .text())
         .isEqualTo("Hi");
     CompletableFuture<ChatResponse> failed =
-        transport().chatAsync(request(), HEADERS, null, 0).thenApply(OpenAiTransport.Wire::value);
+        transport()
+            .chatAsync(ChatBody.of(request()), HEADERS, null, 0)
+            .thenApply(OpenAiTransport.Wire::value);
     assertThatThrownBy(() -> failed.get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .cause()
@@ -176,7 +178,7 @@ class OpenAiTransportTest {
     StreamCall call =
         transport()
             .chatStream(
-                request(),
+                ChatBody.of(request()),
                 new ChatStreamListener() {
                   @Override
                   public void onChunk(ChatChunk chunk) {
@@ -223,7 +225,7 @@ class OpenAiTransportTest {
     StreamCall call =
         transport()
             .chatStream(
-                request(),
+                ChatBody.of(request()),
                 chunk -> seen.add(chunk.choices().get(0).delta().text()),
                 HEADERS,
                 null,
@@ -240,14 +242,17 @@ class OpenAiTransportTest {
             event(delta("a", null))
                 + "event: error\ndata: {\"error\":{\"message\":\"boom\"}}\n\n"));
     server.enqueue(sse(event(delta("a", null))));
-    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, null, 0)))
+    assertThat(
+            failure(transport().chatStream(ChatBody.of(request()), chunk -> {}, HEADERS, null, 0)))
         .isInstanceOf(InferenceHttpException.class)
         .hasMessageContaining("HTTP 401")
         .hasMessageContaining("Unauthorized");
-    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, null, 0)))
+    assertThat(
+            failure(transport().chatStream(ChatBody.of(request()), chunk -> {}, HEADERS, null, 0)))
         .isInstanceOf(StreamErrorException.class)
         .hasMessageContaining("boom");
-    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, null, 0)))
+    assertThat(
+            failure(transport().chatStream(ChatBody.of(request()), chunk -> {}, HEADERS, null, 0)))
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("without [DONE]");
   }
@@ -256,10 +261,12 @@ class OpenAiTransportTest {
   void streamAnsweredWithJsonErrorInsteadOfEventsIsTyped() throws Exception {
     server.enqueue(json(200, "{\"object\":\"error\",\"message\":\"no streaming\",\"code\":400}"));
     server.enqueue(json(200, COMPLETION));
-    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, null, 0)))
+    assertThat(
+            failure(transport().chatStream(ChatBody.of(request()), chunk -> {}, HEADERS, null, 0)))
         .isInstanceOf(InferenceHttpException.class)
         .hasMessageContaining("no streaming");
-    assertThat(failure(transport().chatStream(request(), chunk -> {}, HEADERS, null, 0)))
+    assertThat(
+            failure(transport().chatStream(ChatBody.of(request()), chunk -> {}, HEADERS, null, 0)))
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("is not text/event-stream");
   }
@@ -271,7 +278,7 @@ class OpenAiTransportTest {
     StreamCall call =
         transport()
             .chatStream(
-                request(),
+                ChatBody.of(request()),
                 new ChatStreamListener() {
                   @Override
                   public void onChunk(ChatChunk chunk) {
@@ -310,7 +317,7 @@ class OpenAiTransportTest {
     StreamCall call =
         transport()
             .chatStream(
-                request(),
+                ChatBody.of(request()),
                 chunk -> {
                   seen.add(chunk);
                   self.join().cancel();
@@ -340,7 +347,7 @@ class OpenAiTransportTest {
             .body(event(delta("a", null)) + event("[DONE]"))
             .bodyDelay(3, TimeUnit.SECONDS)
             .build());
-    assertThat(failure(transport.chatStream(request(), chunk -> {}, HEADERS, null, 0)))
+    assertThat(failure(transport.chatStream(ChatBody.of(request()), chunk -> {}, HEADERS, null, 0)))
         .isInstanceOf(InferenceTimeoutException.class)
         .hasMessageContaining("/v1/chat/completions");
   }
@@ -393,7 +400,7 @@ class OpenAiTransportTest {
                 "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\","
                     + "\"code\":\"rate_limit_exceeded\"}}")
             .build());
-    assertThatThrownBy(() -> transport().chat(request(), HEADERS, null, 0).value())
+    assertThatThrownBy(() -> transport().chat(ChatBody.of(request()), HEADERS, null, 0).value())
         .isInstanceOf(RateLimitedException.class)
         .satisfies(
             e -> {
@@ -426,11 +433,11 @@ class OpenAiTransportTest {
             .body("<html>secret answer text</html>")
             .build());
     server.enqueue(json(200, "{\"id\":\"x\"}"));
-    assertThatThrownBy(() -> transport().chat(request(), HEADERS, null, 0).value())
+    assertThatThrownBy(() -> transport().chat(ChatBody.of(request()), HEADERS, null, 0).value())
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("POST /v1/chat/completions: HTTP 200 body is not JSON")
         .hasMessageNotContaining("secret answer text");
-    assertThatThrownBy(() -> transport().chat(request(), HEADERS, null, 0).value())
+    assertThatThrownBy(() -> transport().chat(ChatBody.of(request()), HEADERS, null, 0).value())
         .isInstanceOf(InvalidResponseException.class)
         .hasMessageContaining("has no \"choices\" array");
   }
@@ -443,7 +450,7 @@ class OpenAiTransportTest {
     assertThatThrownBy(
             () ->
                 OpenAiTransport.create(impatient, server.url("/v1").toString(), KEY)
-                    .chat(request(), HEADERS, null, 0)
+                    .chat(ChatBody.of(request()), HEADERS, null, 0)
                     .value())
         .isInstanceOf(InferenceTimeoutException.class)
         .hasMessageContaining("/v1/chat/completions timed out");
@@ -453,7 +460,9 @@ class OpenAiTransportTest {
     closed.close();
     assertThatThrownBy(
             () ->
-                OpenAiTransport.create(client, url, KEY).chat(request(), HEADERS, null, 0).value())
+                OpenAiTransport.create(client, url, KEY)
+                    .chat(ChatBody.of(request()), HEADERS, null, 0)
+                    .value())
         .isInstanceOf(InferenceConnectionException.class)
         .hasMessageNotContaining(KEY);
   }

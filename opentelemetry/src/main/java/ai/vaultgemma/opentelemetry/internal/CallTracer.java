@@ -63,9 +63,11 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -107,6 +109,19 @@ public final class CallTracer implements InferenceListener {
         }
       };
 
+  /** Lower-case names, made once: the call path must not allocate them per call. */
+  private static final String[] MODE_NAMES = lowerCase(InferenceCall.Mode.values());
+
+  private static final String[] LEVEL_NAMES = lowerCase(CacheLevel.values());
+
+  /** Span names per operation and model; bounded, since model names come from callers. */
+  private static final int MAX_SPAN_NAMES = 256;
+
+  private static final List<ConcurrentHashMap<String, String>> SPAN_NAMES =
+      Arrays.stream(InferenceCall.Operation.values())
+          .map(o -> new ConcurrentHashMap<String, String>())
+          .toList();
+
   private final Setup setup;
   private final Context parent;
   private volatile @Nullable Span span;
@@ -132,13 +147,13 @@ public final class CallTracer implements InferenceListener {
     SpanBuilder builder =
         setup
             .tracer()
-            .spanBuilder(operation + " " + call.model())
+            .spanBuilder(spanName(call.operation(), call.model()))
             .setParent(parent)
             .setSpanKind(SpanKind.CLIENT)
             .setAttribute(GEN_AI_OPERATION_NAME, operation)
             .setAttribute(GEN_AI_PROVIDER_NAME, setup.providerName())
             .setAttribute(GEN_AI_REQUEST_MODEL, call.model())
-            .setAttribute(VAULTGEMMA_CALL_MODE, call.mode().name().toLowerCase(Locale.ROOT));
+            .setAttribute(VAULTGEMMA_CALL_MODE, MODE_NAMES[call.mode().ordinal()]);
     ChatRequest chat = call.chatRequest();
     if (chat != null) {
       chatAttributes(builder, chat);
@@ -157,6 +172,28 @@ public final class CallTracer implements InferenceListener {
     }
     span = started;
     spanContext = parent.with(started);
+  }
+
+  private static String[] lowerCase(Enum<?>[] values) {
+    String[] names = new String[values.length];
+    for (Enum<?> v : values) {
+      names[v.ordinal()] = v.name().toLowerCase(Locale.ROOT);
+    }
+    return names;
+  }
+
+  /** {@code "chat gpt-4o"}: the semantic conventions' span name, made once per model. */
+  private static String spanName(InferenceCall.Operation operation, String model) {
+    ConcurrentHashMap<String, String> names = SPAN_NAMES.get(operation.ordinal());
+    String name = names.get(model);
+    if (name != null) {
+      return name;
+    }
+    name = operation.semanticName() + " " + model;
+    if (names.size() < MAX_SPAN_NAMES) {
+      names.putIfAbsent(model, name);
+    }
+    return name;
   }
 
   private static void chatAttributes(SpanBuilder b, ChatRequest r) {
@@ -311,7 +348,7 @@ public final class CallTracer implements InferenceListener {
       attemptSpan = null;
       orphan.end();
     }
-    String level = outcome.level().name().toLowerCase(Locale.ROOT);
+    String level = LEVEL_NAMES[outcome.level().ordinal()];
     s.setAttribute(VAULTGEMMA_CACHE_LEVEL, level);
     if (outcome.responseModel() != null) {
       s.setAttribute(GEN_AI_RESPONSE_MODEL, outcome.responseModel());

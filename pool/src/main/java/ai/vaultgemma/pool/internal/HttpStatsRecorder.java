@@ -137,6 +137,9 @@ public final class HttpStatsRecorder implements EventListener.Factory {
         failed.increment();
       }
       finish(latency);
+      if (listener == HttpEventListener.NONE) {
+        return; // nobody hears it: skip the redacted URL, a string built per call
+      }
       try {
         listener.callEnd(
             call.request().method(), Urls.redact(call.request().url()), status, latency);
@@ -150,6 +153,9 @@ public final class HttpStatsRecorder implements EventListener.Factory {
       long latency = System.nanoTime() - startNanos;
       failed.increment();
       finish(latency);
+      if (listener == HttpEventListener.NONE) {
+        return;
+      }
       try {
         listener.callFailed(
             call.request().method(), Urls.redact(call.request().url()), ioe, latency);

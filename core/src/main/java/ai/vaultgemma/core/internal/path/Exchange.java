@@ -7,6 +7,7 @@ import ai.vaultgemma.core.InferenceCall;
 import ai.vaultgemma.core.InferenceException;
 import ai.vaultgemma.core.InferenceListener;
 import ai.vaultgemma.core.Usage;
+import ai.vaultgemma.core.internal.ChatBody;
 import ai.vaultgemma.logging.TraceContext;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class Exchange implements InferenceCall {
   private final Executor executor;
   private final long startNanos;
   private final List<Unit> units;
+  private final @Nullable ChatBody body;
   private volatile InferenceListener listener = InferenceListener.NONE;
   private volatile @Nullable Usage usage;
   private volatile @Nullable String responseModel;
@@ -61,8 +63,10 @@ public final class Exchange implements InferenceCall {
       TraceContext trace,
       Executor executor,
       List<Unit> units,
-      Duration timeout) {
+      Duration timeout,
+      @Nullable ChatBody body) {
     this.operation = operation;
+    this.body = body;
     this.mode = mode;
     this.chat = chat;
     this.embedding = embedding;
@@ -80,7 +84,7 @@ public final class Exchange implements InferenceCall {
    * A chat call.
    *
    * @param mode how the caller waits
-   * @param request the request
+   * @param request the request, serialized once for its key and the wire
    * @param options per-call options
    * @param scope the cache scope
    * @param key the cache key
@@ -91,7 +95,7 @@ public final class Exchange implements InferenceCall {
    */
   public static Exchange chat(
       Mode mode,
-      ChatRequest request,
+      ChatBody request,
       CallOptions options,
       String scope,
       String key,
@@ -101,14 +105,15 @@ public final class Exchange implements InferenceCall {
     return new Exchange(
         Operation.CHAT,
         mode,
-        request,
+        request.request(),
         null,
         options,
         scope,
         trace,
         executor,
         List.of(new Unit(key, null)),
-        timeout);
+        timeout,
+        request);
   }
 
   /**
@@ -147,7 +152,8 @@ public final class Exchange implements InferenceCall {
         trace,
         executor,
         List.copyOf(units),
-        timeout);
+        timeout,
+        null);
   }
 
   @Override
@@ -173,6 +179,20 @@ public final class Exchange implements InferenceCall {
   /** The chat request; only for {@link Operation#CHAT}. */
   public ChatRequest requireChat() {
     return Objects.requireNonNull(chat, "not a chat call");
+  }
+
+  /**
+   * Returns the request of a chat call, serialized.
+   *
+   * @return the body
+   * @throws IllegalStateException if this is not a chat call
+   */
+  public ChatBody requireBody() {
+    ChatBody b = body;
+    if (b == null) {
+      throw new IllegalStateException("not a chat call");
+    }
+    return b;
   }
 
   /** The embedding request; only for {@link Operation#EMBEDDINGS}. */

@@ -14,6 +14,7 @@ import ai.vaultgemma.core.InferenceException;
 import ai.vaultgemma.core.InferenceListener;
 import ai.vaultgemma.core.Usage;
 import ai.vaultgemma.core.internal.CanonicalKeys;
+import ai.vaultgemma.core.internal.ChatBody;
 import ai.vaultgemma.core.internal.OpenAiTransport;
 import ai.vaultgemma.core.tier.SharedTier;
 import ai.vaultgemma.logging.StructuredLogger;
@@ -167,12 +168,13 @@ public final class RequestPath {
       CallOptions options,
       String scope,
       TraceContext t) {
-    String key = CanonicalKeys.chatKey(request, keyBaseUrl, scope);
+    ChatBody body = ChatBody.of(request);
+    String key = CanonicalKeys.chatKey(body.canonical(), keyBaseUrl, scope);
     Duration timeout =
         options.timeout().orElse(mode == InferenceCall.Mode.STREAM ? streamTimeout : callTimeout);
     return Exchange.chat(
         mode,
-        request,
+        body,
         options,
         scope,
         key,

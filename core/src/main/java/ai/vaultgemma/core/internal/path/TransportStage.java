@@ -2,7 +2,6 @@ package ai.vaultgemma.core.internal.path;
 
 import ai.vaultgemma.core.CallOptions;
 import ai.vaultgemma.core.ChatChunk;
-import ai.vaultgemma.core.ChatRequest;
 import ai.vaultgemma.core.ChatResponse;
 import ai.vaultgemma.core.ChatStreamListener;
 import ai.vaultgemma.core.Embedding;
@@ -12,6 +11,7 @@ import ai.vaultgemma.core.Endpoint;
 import ai.vaultgemma.core.InferenceCall;
 import ai.vaultgemma.core.InferenceException;
 import ai.vaultgemma.core.InvalidResponseException;
+import ai.vaultgemma.core.internal.ChatBody;
 import ai.vaultgemma.core.internal.OpenAiTransport;
 import ai.vaultgemma.core.internal.StreamCall;
 import ai.vaultgemma.core.tier.CacheLevel;
@@ -64,7 +64,7 @@ public final class TransportStage implements Stage {
       return;
     }
     Unit unit = exchange.units().get(0);
-    ChatRequest request = mapped(exchange.requireChat(), endpoint);
+    ChatBody request = exchange.requireBody().withModel(endpoint.modelFor(exchange.model()));
     switch (exchange.mode()) {
       case BLOCKING -> {
         OpenAiTransport.Wire<ChatResponse> wire =
@@ -107,12 +107,6 @@ public final class TransportStage implements Stage {
     return all;
   }
 
-  /** The request as this endpoint knows its model; the cache key keeps the requested name. */
-  private static ChatRequest mapped(ChatRequest request, Endpoint endpoint) {
-    String model = endpoint.modelFor(request.model());
-    return model.equals(request.model()) ? request : request.toBuilder().model(model).build();
-  }
-
   /** The time left, at least a millisecond: a call that reaches the server gets a real chance. */
   private static long left(Exchange exchange) {
     return Math.max(1_000_000L, exchange.nanosLeft());
@@ -132,7 +126,7 @@ public final class TransportStage implements Stage {
 
   private void stream(
       Exchange exchange,
-      ChatRequest request,
+      ChatBody request,
       OpenAiTransport transport,
       Unit unit,
       Receiver receiver,

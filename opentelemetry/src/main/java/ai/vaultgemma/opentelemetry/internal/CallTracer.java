@@ -63,7 +63,7 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -110,17 +110,22 @@ public final class CallTracer implements InferenceListener {
       };
 
   /** Lower-case names, made once: the call path must not allocate them per call. */
-  private static final String[] MODE_NAMES = lowerCase(InferenceCall.Mode.values());
+  private static final Map<InferenceCall.Mode, String> MODE_NAMES =
+      lowerCase(InferenceCall.Mode.class);
 
-  private static final String[] LEVEL_NAMES = lowerCase(CacheLevel.values());
+  private static final Map<CacheLevel, String> LEVEL_NAMES = lowerCase(CacheLevel.class);
 
   /** Span names per operation and model; bounded, since model names come from callers. */
   private static final int MAX_SPAN_NAMES = 256;
 
-  private static final List<ConcurrentHashMap<String, String>> SPAN_NAMES =
-      Arrays.stream(InferenceCall.Operation.values())
-          .map(o -> new ConcurrentHashMap<String, String>())
-          .toList();
+  private static final Map<InferenceCall.Operation, ConcurrentHashMap<String, String>> SPAN_NAMES =
+      new EnumMap<>(InferenceCall.Operation.class);
+
+  static {
+    for (InferenceCall.Operation operation : InferenceCall.Operation.values()) {
+      SPAN_NAMES.put(operation, new ConcurrentHashMap<>());
+    }
+  }
 
   private final Setup setup;
   private final Context parent;
@@ -153,7 +158,7 @@ public final class CallTracer implements InferenceListener {
             .setAttribute(GEN_AI_OPERATION_NAME, operation)
             .setAttribute(GEN_AI_PROVIDER_NAME, setup.providerName())
             .setAttribute(GEN_AI_REQUEST_MODEL, call.model())
-            .setAttribute(VAULTGEMMA_CALL_MODE, MODE_NAMES[call.mode().ordinal()]);
+            .setAttribute(VAULTGEMMA_CALL_MODE, MODE_NAMES.get(call.mode()));
     ChatRequest chat = call.chatRequest();
     if (chat != null) {
       chatAttributes(builder, chat);
@@ -174,17 +179,17 @@ public final class CallTracer implements InferenceListener {
     spanContext = parent.with(started);
   }
 
-  private static String[] lowerCase(Enum<?>[] values) {
-    String[] names = new String[values.length];
-    for (Enum<?> v : values) {
-      names[v.ordinal()] = v.name().toLowerCase(Locale.ROOT);
+  private static <E extends Enum<E>> Map<E, String> lowerCase(Class<E> type) {
+    Map<E, String> names = new EnumMap<>(type);
+    for (E v : type.getEnumConstants()) {
+      names.put(v, v.name().toLowerCase(Locale.ROOT));
     }
     return names;
   }
 
   /** {@code "chat gpt-4o"}: the semantic conventions' span name, made once per model. */
   private static String spanName(InferenceCall.Operation operation, String model) {
-    ConcurrentHashMap<String, String> names = SPAN_NAMES.get(operation.ordinal());
+    ConcurrentHashMap<String, String> names = SPAN_NAMES.get(operation);
     String name = names.get(model);
     if (name != null) {
       return name;
@@ -348,7 +353,7 @@ public final class CallTracer implements InferenceListener {
       attemptSpan = null;
       orphan.end();
     }
-    String level = LEVEL_NAMES[outcome.level().ordinal()];
+    String level = LEVEL_NAMES.get(outcome.level());
     s.setAttribute(VAULTGEMMA_CACHE_LEVEL, level);
     if (outcome.responseModel() != null) {
       s.setAttribute(GEN_AI_RESPONSE_MODEL, outcome.responseModel());

@@ -3,6 +3,7 @@ package ai.vaultgemma.core.internal;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,7 +22,26 @@ public final class Json {
   /** The mapper for request bodies and response parsing. */
   public static final ObjectMapper MAPPER = base().build();
 
+  private static final ClassValue<ObjectReader> READERS =
+      new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+          return MAPPER.readerFor(type);
+        }
+      };
+
   private Json() {}
+
+  /**
+   * Returns the mapper's reader for a type, made once: it keeps the type's deserializer, which
+   * {@code MAPPER.readValue(bytes, type)} looks up again on every call.
+   *
+   * @param type the type to read
+   * @return the reader
+   */
+  public static ObjectReader reader(Class<?> type) {
+    return READERS.get(type);
+  }
 
   /**
    * A builder with the wire settings, for mappers that need more (the canonical key mapper).

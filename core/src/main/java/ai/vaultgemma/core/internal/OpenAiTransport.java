@@ -525,7 +525,7 @@ public final class OpenAiTransport {
       // JSON, an error payload behind a 200, no choices or data) goes the careful way below,
       // which builds the exact exception.
       try {
-        T value = Json.MAPPER.readValue(bytes, type);
+        T value = Json.reader(type).readValue(bytes);
         if (plainAnswer(value)) {
           return value;
         }

@@ -104,6 +104,13 @@ public final class StreamAccumulator {
     if (trimmed.isEmpty() || "ping".equals(type) || "keepalive".equals(type)) {
       return null;
     }
+    if (!"error".equals(type)) {
+      ChatChunk plain = plainChunk(trimmed);
+      if (plain != null) {
+        merge(plain);
+        return plain;
+      }
+    }
     JsonNode node;
     try {
       node = Json.MAPPER.readTree(trimmed);
@@ -137,6 +144,26 @@ public final class StreamAccumulator {
     }
     merge(chunk);
     return chunk;
+  }
+
+  /**
+   * The hot path: binds the data straight to a chunk, in one pass. Anything unusual (not JSON, no
+   * choices, an error payload) returns null and goes the careful way, through a tree, which builds
+   * the exact exception or skips the event.
+   */
+  private static @Nullable ChatChunk plainChunk(String data) {
+    ChatChunk chunk;
+    try {
+      chunk = Json.reader(ChatChunk.class).readValue(data);
+    } catch (JacksonException | IllegalArgumentException e) {
+      return null;
+    }
+    boolean plain =
+        chunk != null
+            && !chunk.choices().isEmpty()
+            && !"error".equals(chunk.object())
+            && chunk.extra().get("error") == null;
+    return plain ? chunk : null;
   }
 
   /**

@@ -152,11 +152,13 @@ public final class StreamAccumulator {
    * the exact exception or skips the event.
    */
   private static @Nullable ChatChunk plainChunk(String data) {
-    ChatChunk chunk;
-    try {
-      chunk = Json.reader(ChatChunk.class).readValue(data);
-    } catch (JacksonException | IllegalArgumentException e) {
-      return null;
+    ChatChunk chunk = ChunkReader.read(data);
+    if (chunk == null) {
+      try {
+        chunk = Json.reader(ChatChunk.class).readValue(data);
+      } catch (JacksonException | IllegalArgumentException e) {
+        return null;
+      }
     }
     boolean plain =
         chunk != null

@@ -70,10 +70,18 @@ public final class InferenceTracing {
   /** By default the GenAI metrics are recorded. */
   public static final boolean DEFAULT_METRICS = true;
 
+  /**
+   * By default an answer from the client's memory (an L1 hit) makes no span: no provider is called,
+   * and the SDK's span would cost several times the lookup. The GenAI metrics still count it, with
+   * {@code vaultgemma.cache.level=l1}; L2 hits, joined calls and server calls always get spans.
+   */
+  public static final boolean DEFAULT_TRACE_CACHE_HITS = false;
+
   private final boolean captureContent;
   private final int maxContentLength;
   private final String providerName;
   private final boolean metrics;
+  private final boolean traceCacheHits;
   private final InferenceListener.Factory factory;
 
   private InferenceTracing(Builder b) {
@@ -81,6 +89,7 @@ public final class InferenceTracing {
     this.maxContentLength = b.maxContentLength;
     this.providerName = b.providerName;
     this.metrics = b.metrics;
+    this.traceCacheHits = b.traceCacheHits;
     OpenTelemetry otel = b.openTelemetry;
     DoubleHistogram duration = null;
     LongHistogram tokens = null;
@@ -110,7 +119,8 @@ public final class InferenceTracing {
             tokens,
             providerName,
             captureContent,
-            maxContentLength);
+            maxContentLength,
+            traceCacheHits);
     // Context.current() is read here, on the caller's thread, as the call starts.
     this.factory = call -> new CallTracer(setup, Context.current());
   }
@@ -187,6 +197,15 @@ public final class InferenceTracing {
   }
 
   /**
+   * Returns whether L1 hits get a call span.
+   *
+   * @return true if they do
+   */
+  public boolean traceCacheHits() {
+    return traceCacheHits;
+  }
+
+  /**
    * Makes the trace of the OpenTelemetry span current on this thread the trace of VaultGemma's log
    * events, until the scope is closed. The client's log events carry its own trace id, taken from
    * the SLF4J MDC ({@code trace_id}, {@code span_id}) when a call starts; OpenTelemetry's MDC
@@ -250,6 +269,8 @@ public final class InferenceTracing {
         + providerName
         + ", metrics="
         + metrics
+        + ", traceCacheHits="
+        + traceCacheHits
         + "}";
   }
 
@@ -260,6 +281,7 @@ public final class InferenceTracing {
     private int maxContentLength = DEFAULT_MAX_CONTENT_LENGTH;
     private String providerName = DEFAULT_PROVIDER_NAME;
     private boolean metrics = DEFAULT_METRICS;
+    private boolean traceCacheHits = DEFAULT_TRACE_CACHE_HITS;
 
     private Builder(OpenTelemetry openTelemetry) {
       this.openTelemetry = openTelemetry;
@@ -327,6 +349,20 @@ public final class InferenceTracing {
      */
     public Builder metrics(boolean metrics) {
       this.metrics = metrics;
+      return this;
+    }
+
+    /**
+     * Sets whether answers from the client's memory (L1 hits) get a call span. Off by default (see
+     * {@link InferenceTracing#DEFAULT_TRACE_CACHE_HITS}): the call span then starts only once the
+     * call goes further than memory (with the call's start time), so a hit costs a clock read, not
+     * a span. Turn it on to see every call in traces, at the SDK's price of a span per hit.
+     *
+     * @param traceCacheHits true for a span per L1 hit too
+     * @return this builder
+     */
+    public Builder traceCacheHits(boolean traceCacheHits) {
+      this.traceCacheHits = traceCacheHits;
       return this;
     }
 

@@ -49,8 +49,10 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -203,7 +205,9 @@ class InferenceTracingTest {
   @Test
   void anL1HitHasNoAttemptSpanNoServerAndLevelL1() {
     server.enqueue(chatOk("hello"));
-    try (InferenceClient client = traced(client(server)).build()) {
+    InferenceTracing tracing = InferenceTracing.builder(otel.sdk).traceCacheHits(true).build();
+    try (InferenceClient client =
+        client(server).addListenerFactory(tracing.listenerFactory()).build()) {
       client.chat(request("q"));
       client.chat(request("q"));
     }
@@ -219,6 +223,47 @@ class InferenceTracingTest {
     // The tokens were spent by the first call; the hit spent none.
     assertThat(hit.getAttributes().get(GEN_AI_USAGE_INPUT_TOKENS)).isNull();
     assertThat(otel.attempts().get(0).getParentSpanId()).isEqualTo(calls.get(0).getSpanId());
+  }
+
+  @Test
+  void byDefaultAnL1HitMakesNoSpanButIsCountedAndAMissSpanCoversItsAttempt() {
+    server.enqueue(chatOk("hello"));
+    ChatResponse replayed;
+    try (InferenceClient client = traced(client(server)).build()) {
+      client.chat(request("q"));
+      client.chat(request("q"));
+      List<String> chunks = new ArrayList<>();
+      replayed =
+          client
+              .chatStream(
+                  request("q"),
+                  chunk -> {
+                    String text = chunk.choices().get(0).delta().text();
+                    if (text != null) {
+                      chunks.add(text);
+                    }
+                  })
+              .completion()
+              .join();
+      assertThat(String.join("", chunks)).isEqualTo("hello");
+    }
+    assertThat(replayed.text()).isEqualTo("hello");
+    List<SpanData> calls = otel.named("chat m");
+    assertThat(calls).hasSize(1); // the miss; neither hit (blocking, replayed stream)
+    SpanData miss = calls.get(0);
+    assertThat(miss).hasAttribute(VAULTGEMMA_CACHE_LEVEL, "miss");
+    SpanData attempt = otel.attempts().get(0);
+    assertThat(attempt.getParentSpanId()).isEqualTo(miss.getSpanId());
+    // Started late, at the call's start: it still covers its attempt.
+    assertThat(miss.getStartEpochNanos()).isLessThanOrEqualTo(attempt.getStartEpochNanos());
+    assertThat(miss.getEndEpochNanos()).isGreaterThanOrEqualTo(attempt.getEndEpochNanos());
+    MetricData duration = otel.metric(GenAiAttributes.METRIC_OPERATION_DURATION).orElseThrow();
+    assertThat(duration.getHistogramData().getPoints())
+        .anySatisfy(
+            p -> {
+              assertThat(p.getAttributes().get(VAULTGEMMA_CACHE_LEVEL)).isEqualTo("l1");
+              assertThat(p.getCount()).isEqualTo(2);
+            });
   }
 
   @Test
@@ -428,10 +473,11 @@ class InferenceTracingTest {
     assertThat(tracing.maxContentLength()).isEqualTo(InferenceTracing.DEFAULT_MAX_CONTENT_LENGTH);
     assertThat(tracing.providerName()).isEqualTo("openai");
     assertThat(tracing.metrics()).isTrue();
+    assertThat(tracing.traceCacheHits()).isFalse();
     assertThat(tracing.listenerFactory()).isSameAs(tracing.listenerFactory());
     assertThat(tracing)
         .hasToString(
             "InferenceTracing{captureContent=false, maxContentLength=4096, providerName=openai,"
-                + " metrics=true}");
+                + " metrics=true, traceCacheHits=false}");
   }
 }

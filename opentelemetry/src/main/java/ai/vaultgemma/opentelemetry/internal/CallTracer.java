@@ -62,12 +62,15 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -92,6 +95,8 @@ public final class CallTracer implements InferenceListener {
    * @param providerName the {@code gen_ai.provider.name} value
    * @param captureContent whether prompts are recorded
    * @param maxContentLength the length each captured text is cut to
+   * @param traceCacheHits whether L1 hits get a span; when not, the span waits for the first sign
+   *     that the call went further than memory
    */
   public record Setup(
       Tracer tracer,
@@ -100,7 +105,8 @@ public final class CallTracer implements InferenceListener {
       @Nullable LongHistogram tokens,
       String providerName,
       boolean captureContent,
-      int maxContentLength) {}
+      int maxContentLength,
+      boolean traceCacheHits) {}
 
   private static final TextMapSetter<HttpAttempt> HEADERS =
       (attempt, name, value) -> {
@@ -108,6 +114,11 @@ public final class CallTracer implements InferenceListener {
           attempt.header(name, value);
         }
       };
+
+  /** Wall-clock time of a late span's {@code System.nanoTime()} readings, anchored once per JVM. */
+  private static final long ANCHOR_NANO_TIME = System.nanoTime();
+
+  private static final long ANCHOR_EPOCH_NANOS = anchorEpochNanos();
 
   /** Lower-case names, made once: the call path must not allocate them per call. */
   private static final Map<InferenceCall.Mode, String> MODE_NAMES =
@@ -130,6 +141,12 @@ public final class CallTracer implements InferenceListener {
   private final Setup setup;
   private final Context parent;
   private volatile @Nullable Span span;
+  private volatile @Nullable InferenceCall waiting; // a call whose span is not started yet
+  private volatile long waitingSinceNanos; // System.nanoTime() at callStart
+  private volatile boolean late; // the span was started late: its times are given, not read
+  private volatile long firstChunkNanos; // a waiting call's first chunk, 0 before it
+  private volatile @Nullable Duration firstChunkSinceStart;
+  private volatile int chunks = -1; // a waiting stream's chunk count, -1 before its end
   private volatile @Nullable Context spanContext;
   private volatile @Nullable Span attemptSpan;
   private volatile @Nullable String serverAddress;
@@ -148,6 +165,41 @@ public final class CallTracer implements InferenceListener {
 
   @Override
   public void callStart(InferenceCall call) {
+    if (setup.traceCacheHits()) {
+      start(call, 0);
+    } else {
+      waitingSinceNanos = System.nanoTime();
+      waiting = call;
+    }
+  }
+
+  /**
+   * Returns the call span, first starting a waiting one (at the call's start time): the call has
+   * gone further than memory.
+   */
+  private @Nullable Span span() {
+    Span s = span;
+    InferenceCall w = waiting;
+    if (s == null && w != null) {
+      waiting = null;
+      late = true;
+      start(w, epochNanos(waitingSinceNanos));
+      s = span;
+    }
+    return s;
+  }
+
+  /** Wall-clock time for a {@code System.nanoTime()} reading, anchored once per JVM. */
+  private static long epochNanos(long nanoTime) {
+    return ANCHOR_EPOCH_NANOS + (nanoTime - ANCHOR_NANO_TIME);
+  }
+
+  private static long anchorEpochNanos() {
+    Instant now = Clock.systemUTC().instant();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  private void start(InferenceCall call, long startEpochNanos) {
     String operation = call.operation().semanticName();
     SpanBuilder builder =
         setup
@@ -166,6 +218,9 @@ public final class CallTracer implements InferenceListener {
     EmbeddingRequest embedding = call.embeddingRequest();
     if (embedding != null) {
       embeddingAttributes(builder, embedding);
+    }
+    if (startEpochNanos > 0) {
+      builder.setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS);
     }
     Span started = builder.startSpan();
     if (!started.getSpanContext().getTraceId().equals(call.traceId())) {
@@ -248,7 +303,7 @@ public final class CallTracer implements InferenceListener {
 
   @Override
   public void attemptStart(InferenceCall call, HttpAttempt attempt) {
-    Span callSpan = span;
+    Span callSpan = span();
     Context callContext = spanContext;
     if (callSpan == null || callContext == null) {
       return;
@@ -310,7 +365,7 @@ public final class CallTracer implements InferenceListener {
   @Override
   public void retryScheduled(
       InferenceCall call, HttpAttempt attempt, String reason, Duration delay) {
-    Span s = span;
+    Span s = span();
     if (s != null) {
       s.addEvent(
           EVENT_RETRY,
@@ -327,6 +382,12 @@ public final class CallTracer implements InferenceListener {
   @Override
   public void firstChunk(InferenceCall call, Duration sinceStart) {
     Span s = span;
+    if (s == null && waiting != null) {
+      // A replayed or joined stream: its span (if it gets one) starts at its end.
+      firstChunkNanos = System.nanoTime();
+      firstChunkSinceStart = sinceStart;
+      return;
+    }
     if (s != null) {
       s.addEvent(EVENT_FIRST_CHUNK);
       s.setAttribute(VAULTGEMMA_STREAM_TIME_TO_FIRST_CHUNK, seconds(sinceStart));
@@ -336,6 +397,10 @@ public final class CallTracer implements InferenceListener {
   @Override
   public void streamEnd(InferenceCall call, int chunks, Duration sinceStart) {
     Span s = span;
+    if (s == null && waiting != null) {
+      this.chunks = chunks;
+      return;
+    }
     if (s != null) {
       s.setAttribute(VAULTGEMMA_STREAM_CHUNKS, (long) chunks);
     }
@@ -343,11 +408,28 @@ public final class CallTracer implements InferenceListener {
 
   @Override
   public void callEnd(InferenceCall call, CallOutcome outcome) {
-    Span s = span;
+    if (span == null
+        && waiting != null
+        && outcome.level() == CacheLevel.L1
+        && outcome.error() == null) {
+      waiting = null; // answered from memory: metrics only
+      record(call, outcome, LEVEL_NAMES.get(CacheLevel.L1), null, isChat(call), null);
+      return;
+    }
+    Span s = span();
     if (s == null) {
       return;
     }
     span = null;
+    long firstChunk = firstChunkNanos;
+    Duration sinceStart = firstChunkSinceStart;
+    if (firstChunk != 0 && sinceStart != null) {
+      s.addEvent(EVENT_FIRST_CHUNK, epochNanos(firstChunk), TimeUnit.NANOSECONDS);
+      s.setAttribute(VAULTGEMMA_STREAM_TIME_TO_FIRST_CHUNK, seconds(sinceStart));
+    }
+    if (chunks >= 0) {
+      s.setAttribute(VAULTGEMMA_STREAM_CHUNKS, (long) chunks);
+    }
     Span orphan = attemptSpan; // an attempt whose end the client never reported: close it
     if (orphan != null) {
       attemptSpan = null;
@@ -367,7 +449,7 @@ public final class CallTracer implements InferenceListener {
     // Tokens count only where the server spent them for this call: a cache hit or a joined call
     // reports the tokens of an answer paid for once, by another call.
     Usage usage = outcome.level() == CacheLevel.MISS ? outcome.usage() : null;
-    boolean chat = call.operation() == InferenceCall.Operation.CHAT;
+    boolean chat = isChat(call);
     if (usage != null) {
       s.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, (long) usage.promptTokens());
       if (chat) {
@@ -381,7 +463,11 @@ public final class CallTracer implements InferenceListener {
       s.setAttribute(ERROR_TYPE, errorType);
       s.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
     }
-    s.end();
+    if (late) {
+      s.end(epochNanos(System.nanoTime()), TimeUnit.NANOSECONDS);
+    } else {
+      s.end();
+    }
     record(call, outcome, level, usage, chat, errorType);
   }
 
@@ -421,6 +507,10 @@ public final class CallTracer implements InferenceListener {
             usage.completionTokens(), base.toBuilder().put(GEN_AI_TOKEN_TYPE, "output").build());
       }
     }
+  }
+
+  private static boolean isChat(InferenceCall call) {
+    return call.operation() == InferenceCall.Operation.CHAT;
   }
 
   /** The {@code error.type} of a failed call: status, {@code timeout}, or the class name. */

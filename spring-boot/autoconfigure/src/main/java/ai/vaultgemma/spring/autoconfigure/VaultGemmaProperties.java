@@ -441,9 +441,13 @@ public record VaultGemmaProperties(
    *     gen_ai.input.messages}). Default false: prompts may hold personal data.
    * @param maxContentLength how many characters of each captured message text are kept. Default
    *     4096.
+   * @param traceCacheHits whether answers from the client's memory (L1 hits) get a call span too.
+   *     Default false: no provider is called, and a span would cost several times the lookup; the
+   *     GenAI metrics still count them.
    */
   public record Tracing(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("false") boolean captureContent,
-      @Nullable Integer maxContentLength) {}
+      @Nullable Integer maxContentLength,
+      @DefaultValue("false") boolean traceCacheHits) {}
 }

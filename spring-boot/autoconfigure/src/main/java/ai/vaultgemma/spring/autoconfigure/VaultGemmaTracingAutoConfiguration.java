@@ -78,6 +78,7 @@ public final class VaultGemmaTracingAutoConfiguration {
     InferenceTracing.Builder builder =
         InferenceTracing.builder(openTelemetry)
             .captureContent(tracing.captureContent())
+            .traceCacheHits(tracing.traceCacheHits())
             .metrics(!micrometerRecordsGenAiMetrics(beans));
     Integer maxContentLength = tracing.maxContentLength();
     if (maxContentLength != null) {

@@ -94,6 +94,7 @@ class VaultGemmaTracingAutoConfigurationTest {
           assertThat(context).hasBean("vaultgemmaTracingCustomizer");
           InferenceTracing tracing = context.getBean(InferenceTracing.class);
           assertThat(tracing.captureContent()).isFalse();
+          assertThat(tracing.traceCacheHits()).isFalse();
           // no MeterRegistry, so no Micrometer metrics: the tracing records the GenAI histograms
           assertThat(context).doesNotHaveBean(InferenceMetrics.class);
           assertThat(tracing.metrics()).isTrue();
@@ -203,6 +204,22 @@ class VaultGemmaTracingAutoConfigurationTest {
             context -> {
               assertThat(context).hasNotFailed();
               assertThat(context.getBean(InferenceTracing.class).metrics()).isTrue();
+            });
+  }
+
+  @Test
+  void traceCacheHits_property_givesAnL1HitItsOwnSpan() {
+    runner
+        .withPropertyValues("vaultgemma.tracing.trace-cache-hits=true")
+        .run(
+            context -> {
+              assertThat(context.getBean(InferenceTracing.class).traceCacheHits()).isTrue();
+              server.enqueue(Payloads.completion("hello"));
+              InferenceClient client = context.getBean(InferenceClient.class);
+              client.chat(Payloads.request("q"));
+              client.chat(Payloads.request("q"));
+              assertThat(spans(context).stream().filter(s -> s.getName().equals("chat m")))
+                  .hasSize(2);
             });
   }
 

@@ -46,7 +46,10 @@ public final class Tracing {
                     .build())
             .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
             .build()) {
-      InferenceTracing tracing = InferenceTracing.builder(otel).captureContent(false).build();
+      // traceCacheHits(true) so the second call, answered from memory, shows as a span too; by
+      // default an L1 hit makes no span (the GenAI metrics still count it).
+      InferenceTracing tracing =
+          InferenceTracing.builder(otel).captureContent(false).traceCacheHits(true).build();
       try (InferenceClient client =
           InferenceClient.builder()
               .baseUrl(baseUrl)

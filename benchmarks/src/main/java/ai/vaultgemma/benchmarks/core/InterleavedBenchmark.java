@@ -1,0 +1,266 @@
+package ai.vaultgemma.benchmarks.core;
+
+import ai.vaultgemma.core.CallOptions;
+import ai.vaultgemma.core.ChatMessage;
+import ai.vaultgemma.core.ChatRequest;
+import ai.vaultgemma.core.InferenceClient;
+import ai.vaultgemma.micrometer.InferenceMetrics;
+import ai.vaultgemma.opentelemetry.InferenceTracing;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collection;
+import java.util.concurrent.TimeUnit;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Two contenders measured in turn, call for call, in the same fork: each invocation makes one call
+ * of each (the order alternating) and adds each call's time to its own counter. On two cores the
+ * separate-fork scores of {@link ChatBenchmark} drift 15-35 % between forks (JIT state, the other
+ * core's load), which hides a 5-10 % difference; interleaving makes both contenders share every
+ * drift, so their ratio holds where their absolute scores do not.
+ *
+ * <p>Pairs ({@code pair}), all on the {@link LoopbackChatServer} with {@link ChatBenchmark}'s
+ * request and logging, every call reaching the server:
+ *
+ * <ul>
+ *   <li>{@code ours_vs_bare}: {@code a} is {@link InferenceClient#chat} with cache read and write
+ *       skipped (issue 12's miss), {@code b} bare pooled OkHttp with a Jackson tree;
+ *   <li>{@code both_vs_off}: {@code a} is the same miss through a client with Micrometer metrics
+ *       and OpenTelemetry tracing (as {@link ObservabilityBenchmark}'s {@code both}), {@code b}
+ *       through one without listeners (issue 15's miss overhead).
+ * </ul>
+ *
+ * <p>Read the secondary results {@code aNanos} and {@code bNanos} (nanoseconds per iteration, each
+ * over the same number of calls): their ratio is the pair's ratio. The primary score is the time of
+ * one pair of calls.
+ *
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar core.InterleavedBenchmark -f 3
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 2)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-D" + LoopbackChatServer.NODELAY_PROPERTY + "=true"})
+@Threads(1)
+public class InterleavedBenchmark {
+
+  /** Which two contenders take turns. */
+  @Param({"ours_vs_bare", "both_vs_off"})
+  public String pair;
+
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  // Set in setUp(); JMH never calls a benchmark method before it.
+  private LoopbackChatServer server;
+  private InferenceClient plain;
+  private InferenceClient observed;
+  private PrometheusMeterRegistry registry;
+  private OpenTelemetrySdk otel;
+  private OkHttpClient bare;
+  private Request bareRequest;
+  private JsonMapper jackson;
+  private ChatRequest request;
+  private CallOptions miss;
+
+  /** Time per contender, reset each iteration. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Times {
+    /** Nanoseconds spent in contender {@code a} this iteration. */
+    public long aNanos;
+
+    /** Nanoseconds spent in contender {@code b} this iteration. */
+    public long bNanos;
+
+    /** Pairs of calls made this iteration. */
+    public long pairs;
+
+    /** Starts an iteration's counts at zero. */
+    @Setup(Level.Iteration)
+    public void reset() {
+      aNanos = 0;
+      bNanos = 0;
+      pairs = 0;
+    }
+  }
+
+  /**
+   * Starts the server and the contenders, and checks each one's answer.
+   *
+   * @throws Exception if the server cannot start or a contender fails
+   */
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    NullSinkLogging.install();
+    server = LoopbackChatServer.start();
+    String baseUrl = server.baseUrl();
+    request =
+        ChatRequest.builder()
+            .model(ChatBenchmark.MODEL)
+            .message(ChatMessage.user(ChatBenchmark.PROMPT))
+            .temperature(ChatBenchmark.TEMPERATURE)
+            .build();
+    miss = CallOptions.builder().skipCacheRead(true).skipCacheWrite(true).build();
+    plain = InferenceClient.builder().baseUrl(baseUrl).apiKey(ChatBenchmark.API_KEY).build();
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    otel =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(BatchSpanProcessor.builder(new Discard()).build())
+                    .build())
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
+    InferenceMetrics meters = InferenceMetrics.builder(registry).tags(Tags.empty()).build();
+    observed =
+        InferenceClient.builder()
+            .baseUrl(baseUrl)
+            .apiKey(ChatBenchmark.API_KEY)
+            .addListener(meters.listener())
+            .addListenerFactory(
+                InferenceTracing.builder(otel).metrics(false).build().listenerFactory())
+            .build();
+    meters.bind(observed);
+    bare = new OkHttpClient();
+    bareRequest =
+        new Request.Builder()
+            .url(baseUrl + "/chat/completions")
+            .header("Authorization", "Bearer " + ChatBenchmark.API_KEY)
+            .post(
+                RequestBody.create(
+                    "{\"model\":\""
+                        + ChatBenchmark.MODEL
+                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                        + ChatBenchmark.PROMPT
+                        + "\"}],\"temperature\":"
+                        + ChatBenchmark.TEMPERATURE
+                        + "}",
+                    JSON))
+            .build();
+    jackson = JsonMapper.builder().build();
+    for (int i = 0; i < 200; i++) {
+      check(a());
+      check(b());
+    }
+  }
+
+  private static void check(String answer) {
+    if (!LoopbackChatServer.ANSWER_TEXT.equals(answer)) {
+      throw new IllegalStateException("answered " + answer);
+    }
+  }
+
+  /** Closes the contenders and stops the server. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    plain.close();
+    observed.close();
+    otel.close();
+    registry.close();
+    bare.dispatcher().executorService().shutdown();
+    bare.connectionPool().evictAll();
+    server.close();
+  }
+
+  private String a() throws IOException {
+    return pair.equals("ours_vs_bare")
+        ? String.valueOf(plain.chat(request, miss).text())
+        : String.valueOf(observed.chat(request, miss).text());
+  }
+
+  private String b() throws IOException {
+    if (pair.equals("both_vs_off")) {
+      return String.valueOf(plain.chat(request, miss).text());
+    }
+    try (Response response = bare.newCall(bareRequest).execute();
+        InputStream body = response.body().byteStream()) {
+      return jackson
+          .readTree(body)
+          .path("choices")
+          .path(0)
+          .path("message")
+          .path("content")
+          .asString();
+    }
+  }
+
+  /**
+   * One call of each contender, the order alternating, each timed into its own counter.
+   *
+   * @param t this iteration's counters
+   * @return the two answers' lengths, so nothing is optimised away
+   * @throws IOException if a bare call fails
+   */
+  @Benchmark
+  public int pairOfCalls(Times t) throws IOException {
+    boolean aFirst = (t.pairs & 1) == 0;
+    long start = System.nanoTime();
+    String first = aFirst ? a() : b();
+    long middle = System.nanoTime();
+    String second = aFirst ? b() : a();
+    long end = System.nanoTime();
+    if (aFirst) {
+      t.aNanos += middle - start;
+      t.bNanos += end - middle;
+    } else {
+      t.bNanos += middle - start;
+      t.aNanos += end - middle;
+    }
+    t.pairs++;
+    return first.length() + second.length();
+  }
+
+  /** Drops every span: the export happens on the processor's thread, off the call. */
+  private static final class Discard implements SpanExporter {
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+}

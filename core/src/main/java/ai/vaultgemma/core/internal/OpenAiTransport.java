@@ -525,7 +525,8 @@ public final class OpenAiTransport {
       // JSON, an error payload behind a 200, no choices or data) goes the careful way below,
       // which builds the exact exception.
       try {
-        T value = Json.reader(type).readValue(bytes);
+        Object common = type == ChatResponse.class ? ShapeReader.answer(bytes) : null;
+        T value = common != null ? type.cast(common) : Json.reader(type).<T>readValue(bytes);
         if (plainAnswer(value)) {
           return value;
         }

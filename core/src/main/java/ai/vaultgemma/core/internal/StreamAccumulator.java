@@ -152,7 +152,7 @@ public final class StreamAccumulator {
    * the exact exception or skips the event.
    */
   private static @Nullable ChatChunk plainChunk(String data) {
-    ChatChunk chunk = ChunkReader.read(data);
+    ChatChunk chunk = ShapeReader.chunk(data);
     if (chunk == null) {
       try {
         chunk = Json.reader(ChatChunk.class).readValue(data);

@@ -113,7 +113,8 @@ public final class CanonicalKeys {
    */
   public static byte[] canonicalBytes(ChatRequest request) {
     Objects.requireNonNull(request, "request");
-    return CHAT_WRITER.writeValueAsBytes(withoutIgnoredExtra(request));
+    byte[] common = CanonicalWriter.write(request);
+    return common != null ? common : CHAT_WRITER.writeValueAsBytes(withoutIgnoredExtra(request));
   }
 
   /**
@@ -142,7 +143,8 @@ public final class CanonicalKeys {
 
   /**
    * Returns the canonical JSON of a chat request, the text the key hashes (for tests and
-   * debugging).
+   * debugging), always written by databind: the reference the hand-written {@code CanonicalWriter}
+   * for common requests is checked against.
    *
    * @param request the request
    * @return the canonical JSON

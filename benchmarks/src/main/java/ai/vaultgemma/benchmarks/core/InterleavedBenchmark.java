@@ -26,7 +26,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -58,7 +57,8 @@ import tools.jackson.databind.json.JsonMapper;
  *       skipped (issue 12's miss), {@code b} bare pooled OkHttp with a Jackson tree;
  *   <li>{@code both_vs_off}: {@code a} is the same miss through a client with Micrometer metrics
  *       and OpenTelemetry tracing (as {@link ObservabilityBenchmark}'s {@code both}), {@code b}
- *       through one without listeners (issue 15's miss overhead).
+ *       through one without listeners (issue 15's miss overhead);
+ *   <li>{@code metrics_vs_off}, {@code tracing_vs_off}: the same with one of the two.
  * </ul>
  *
  * <p>Read the secondary results {@code aNanos} and {@code bNanos} (nanoseconds per iteration, each
@@ -81,7 +81,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class InterleavedBenchmark {
 
   /** Which two contenders take turns. */
-  @Param({"ours_vs_bare", "both_vs_off"})
+  @Param({"ours_vs_bare", "both_vs_off", "metrics_vs_off", "tracing_vs_off"})
   public String pair;
 
   private static final MediaType JSON = MediaType.get("application/json");
@@ -90,6 +90,8 @@ public class InterleavedBenchmark {
   private LoopbackChatServer server;
   private InferenceClient plain;
   private InferenceClient observed;
+  private InferenceClient metered;
+  private InferenceClient traced;
   private PrometheusMeterRegistry registry;
   private OpenTelemetrySdk otel;
   private OkHttpClient bare;
@@ -97,28 +99,6 @@ public class InterleavedBenchmark {
   private JsonMapper jackson;
   private ChatRequest request;
   private CallOptions miss;
-
-  /** Time per contender, reset each iteration. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.EVENTS)
-  public static class Times {
-    /** Nanoseconds spent in contender {@code a} this iteration. */
-    public long aNanos;
-
-    /** Nanoseconds spent in contender {@code b} this iteration. */
-    public long bNanos;
-
-    /** Pairs of calls made this iteration. */
-    public long pairs;
-
-    /** Starts an iteration's counts at zero. */
-    @Setup(Level.Iteration)
-    public void reset() {
-      aNanos = 0;
-      bNanos = 0;
-      pairs = 0;
-    }
-  }
 
   /**
    * Starts the server and the contenders, and checks each one's answer.
@@ -157,6 +137,22 @@ public class InterleavedBenchmark {
                 InferenceTracing.builder(otel).metrics(false).build().listenerFactory())
             .build();
     meters.bind(observed);
+    InferenceMetrics alone =
+        InferenceMetrics.builder(registry).tags(Tags.of("client", "metered")).build();
+    metered =
+        InferenceClient.builder()
+            .baseUrl(baseUrl)
+            .apiKey(ChatBenchmark.API_KEY)
+            .addListener(alone.listener())
+            .build();
+    alone.bind(metered);
+    traced =
+        InferenceClient.builder()
+            .baseUrl(baseUrl)
+            .apiKey(ChatBenchmark.API_KEY)
+            .addListenerFactory(
+                InferenceTracing.builder(otel).metrics(false).build().listenerFactory())
+            .build();
     bare = new OkHttpClient();
     bareRequest =
         new Request.Builder()
@@ -191,6 +187,8 @@ public class InterleavedBenchmark {
   public void tearDown() {
     plain.close();
     observed.close();
+    metered.close();
+    traced.close();
     otel.close();
     registry.close();
     bare.dispatcher().executorService().shutdown();
@@ -199,13 +197,18 @@ public class InterleavedBenchmark {
   }
 
   private String a() throws IOException {
-    return pair.equals("ours_vs_bare")
-        ? String.valueOf(plain.chat(request, miss).text())
-        : String.valueOf(observed.chat(request, miss).text());
+    InferenceClient client =
+        switch (pair) {
+          case "ours_vs_bare" -> plain;
+          case "metrics_vs_off" -> metered;
+          case "tracing_vs_off" -> traced;
+          default -> observed;
+        };
+    return String.valueOf(client.chat(request, miss).text());
   }
 
   private String b() throws IOException {
-    if (pair.equals("both_vs_off")) {
+    if (!pair.equals("ours_vs_bare")) {
       return String.valueOf(plain.chat(request, miss).text());
     }
     try (Response response = bare.newCall(bareRequest).execute();
@@ -228,21 +231,14 @@ public class InterleavedBenchmark {
    * @throws IOException if a bare call fails
    */
   @Benchmark
-  public int pairOfCalls(Times t) throws IOException {
+  public int pairOfCalls(PairTimes t) throws IOException {
     boolean aFirst = (t.pairs & 1) == 0;
     long start = System.nanoTime();
     String first = aFirst ? a() : b();
     long middle = System.nanoTime();
     String second = aFirst ? b() : a();
     long end = System.nanoTime();
-    if (aFirst) {
-      t.aNanos += middle - start;
-      t.bNanos += end - middle;
-    } else {
-      t.bNanos += middle - start;
-      t.aNanos += end - middle;
-    }
-    t.pairs++;
+    t.add(aFirst, start, middle, end);
     return first.length() + second.length();
   }
 

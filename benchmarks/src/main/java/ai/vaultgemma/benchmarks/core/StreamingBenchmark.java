@@ -330,6 +330,27 @@ public class StreamingBenchmark {
     return openaiStream();
   }
 
+  /**
+   * Ours ({@code a}) and the bare pair ({@code b}), one whole stream each per invocation, the order
+   * alternating, each timed into {@link PairTimes}: the ratio of {@code aNanos} to {@code bNanos}
+   * holds where the separate scores drift from fork to fork (see {@link InterleavedBenchmark}).
+   *
+   * @param t this iteration's times
+   * @return the two answers' chunk counts
+   * @throws Exception if a stream fails or times out
+   */
+  @Benchmark
+  public int interleaved_oursVsBare(PairTimes t) throws Exception {
+    boolean aFirst = (t.pairs & 1) == 0;
+    long start = System.nanoTime();
+    Received first = aFirst ? oursStream() : bareStream();
+    long middle = System.nanoTime();
+    Received second = aFirst ? bareStream() : oursStream();
+    long end = System.nanoTime();
+    t.add(aFirst, start, middle, end);
+    return first.chunks + second.chunks;
+  }
+
   // ---------------------------------------------------------------- first chunk
 
   /**

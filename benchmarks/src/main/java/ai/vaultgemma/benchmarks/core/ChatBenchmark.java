@@ -129,30 +129,11 @@ public class ChatBenchmark {
     String baseUrl = server.baseUrl();
 
     ours = InferenceClient.builder().baseUrl(baseUrl).apiKey(API_KEY).build();
-    oursRequest =
-        ChatRequest.builder()
-            .model(MODEL)
-            .message(ChatMessage.user(PROMPT))
-            .temperature(TEMPERATURE)
-            .build();
+    oursRequest = request();
     miss = CallOptions.builder().skipCacheRead(true).skipCacheWrite(true).build();
 
     bareOkHttp = new OkHttpClient();
-    bareRequest =
-        new Request.Builder()
-            .url(baseUrl + "/chat/completions")
-            .header("Authorization", "Bearer " + API_KEY)
-            .post(
-                RequestBody.create(
-                    "{\"model\":\""
-                        + MODEL
-                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
-                        + PROMPT
-                        + "\"}],\"temperature\":"
-                        + TEMPERATURE
-                        + "}",
-                    JSON))
-            .build();
+    bareRequest = bareRequest(baseUrl);
     jackson = JsonMapper.builder().build();
 
     openaiJava = OpenAIOkHttpClient.builder().baseUrl(baseUrl).apiKey(API_KEY).build();
@@ -207,6 +188,42 @@ public class ChatBenchmark {
     for (Map.Entry<String, Callable<String>> contender : contenders.entrySet()) {
       time(contender.getKey(), contender.getValue());
     }
+  }
+
+  /**
+   * Our request: model {@value #MODEL}, one user message, temperature {@value #TEMPERATURE}.
+   *
+   * @return a new request
+   */
+  static ChatRequest request() {
+    return ChatRequest.builder()
+        .model(MODEL)
+        .message(ChatMessage.user(PROMPT))
+        .temperature(TEMPERATURE)
+        .build();
+  }
+
+  /**
+   * The bare baseline's request: the same chat as ours, its JSON written by hand.
+   *
+   * @param baseUrl the server's base URL
+   * @return the request, reusable for every call
+   */
+  static Request bareRequest(String baseUrl) {
+    return new Request.Builder()
+        .url(baseUrl + "/chat/completions")
+        .header("Authorization", "Bearer " + API_KEY)
+        .post(
+            RequestBody.create(
+                "{\"model\":\""
+                    + MODEL
+                    + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                    + PROMPT
+                    + "\"}],\"temperature\":"
+                    + TEMPERATURE
+                    + "}",
+                JSON))
+        .build();
   }
 
   /** Calls a contender until it is warm and checks each answer. */

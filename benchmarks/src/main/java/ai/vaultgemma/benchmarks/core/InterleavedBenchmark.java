@@ -1,7 +1,6 @@
 package ai.vaultgemma.benchmarks.core;
 
 import ai.vaultgemma.core.CallOptions;
-import ai.vaultgemma.core.ChatMessage;
 import ai.vaultgemma.core.ChatRequest;
 import ai.vaultgemma.core.InferenceClient;
 import ai.vaultgemma.micrometer.InferenceMetrics;
@@ -12,19 +11,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Collection;
 import java.util.concurrent.TimeUnit;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -84,8 +77,6 @@ public class InterleavedBenchmark {
   @Param({"ours_vs_bare", "both_vs_off", "metrics_vs_off", "tracing_vs_off"})
   public String pair;
 
-  private static final MediaType JSON = MediaType.get("application/json");
-
   // Set in setUp(); JMH never calls a benchmark method before it.
   private LoopbackChatServer server;
   private InferenceClient plain;
@@ -110,12 +101,7 @@ public class InterleavedBenchmark {
     NullSinkLogging.install();
     server = LoopbackChatServer.start();
     String baseUrl = server.baseUrl();
-    request =
-        ChatRequest.builder()
-            .model(ChatBenchmark.MODEL)
-            .message(ChatMessage.user(ChatBenchmark.PROMPT))
-            .temperature(ChatBenchmark.TEMPERATURE)
-            .build();
+    request = ChatBenchmark.request();
     miss = CallOptions.builder().skipCacheRead(true).skipCacheWrite(true).build();
     plain = InferenceClient.builder().baseUrl(baseUrl).apiKey(ChatBenchmark.API_KEY).build();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -123,7 +109,8 @@ public class InterleavedBenchmark {
         OpenTelemetrySdk.builder()
             .setTracerProvider(
                 SdkTracerProvider.builder()
-                    .addSpanProcessor(BatchSpanProcessor.builder(new Discard()).build())
+                    .addSpanProcessor(
+                        BatchSpanProcessor.builder(new CountingDiscardExporter()).build())
                     .build())
             .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
             .build();
@@ -154,21 +141,7 @@ public class InterleavedBenchmark {
                 InferenceTracing.builder(otel).metrics(false).build().listenerFactory())
             .build();
     bare = new OkHttpClient();
-    bareRequest =
-        new Request.Builder()
-            .url(baseUrl + "/chat/completions")
-            .header("Authorization", "Bearer " + ChatBenchmark.API_KEY)
-            .post(
-                RequestBody.create(
-                    "{\"model\":\""
-                        + ChatBenchmark.MODEL
-                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
-                        + ChatBenchmark.PROMPT
-                        + "\"}],\"temperature\":"
-                        + ChatBenchmark.TEMPERATURE
-                        + "}",
-                    JSON))
-            .build();
+    bareRequest = ChatBenchmark.bareRequest(baseUrl);
     jackson = JsonMapper.builder().build();
     for (int i = 0; i < 200; i++) {
       check(a());
@@ -227,36 +200,11 @@ public class InterleavedBenchmark {
    * One call of each contender, the order alternating, each timed into its own counter.
    *
    * @param t this iteration's counters
-   * @return the two answers' lengths, so nothing is optimised away
-   * @throws IOException if a bare call fails
+   * @return the second answer's length, so nothing is optimised away
+   * @throws Exception if a call fails
    */
   @Benchmark
-  public int pairOfCalls(PairTimes t) throws IOException {
-    boolean aFirst = (t.pairs & 1) == 0;
-    long start = System.nanoTime();
-    String first = aFirst ? a() : b();
-    long middle = System.nanoTime();
-    String second = aFirst ? b() : a();
-    long end = System.nanoTime();
-    t.add(aFirst, start, middle, end);
-    return first.length() + second.length();
-  }
-
-  /** Drops every span: the export happens on the processor's thread, off the call. */
-  private static final class Discard implements SpanExporter {
-    @Override
-    public CompletableResultCode export(Collection<SpanData> spans) {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
-    }
+  public int pairOfCalls(PairTimes t) throws Exception {
+    return t.<String>time(this::a, this::b).length();
   }
 }

@@ -1,7 +1,6 @@
 package ai.vaultgemma.benchmarks.core;
 
 import ai.vaultgemma.core.CallOptions;
-import ai.vaultgemma.core.ChatMessage;
 import ai.vaultgemma.core.ChatRequest;
 import ai.vaultgemma.core.InferenceClient;
 import ai.vaultgemma.micrometer.InferenceMetrics;
@@ -17,15 +16,10 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -87,7 +81,7 @@ public class ObservabilityBenchmark {
   private OpenTelemetrySdk otel;
   private ChatRequest request;
   private CallOptions miss;
-  private final LongAdder exported = new LongAdder();
+  private final CountingDiscardExporter discard = new CountingDiscardExporter();
   private Tracer sdkTracer;
   private final List<String> finishReasons = List.of("stop");
 
@@ -101,24 +95,6 @@ public class ObservabilityBenchmark {
     NullSinkLogging.install();
     server = LoopbackChatServer.start();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    SpanExporter discard =
-        new SpanExporter() {
-          @Override
-          public CompletableResultCode export(Collection<SpanData> spans) {
-            exported.add(spans.size());
-            return CompletableResultCode.ofSuccess();
-          }
-
-          @Override
-          public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-          }
-
-          @Override
-          public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-          }
-        };
     otel =
         OpenTelemetrySdk.builder()
             .setTracerProvider(
@@ -146,12 +122,7 @@ public class ObservabilityBenchmark {
             .build();
     bothMeters.bind(both);
 
-    request =
-        ChatRequest.builder()
-            .model(ChatBenchmark.MODEL)
-            .message(ChatMessage.user(ChatBenchmark.PROMPT))
-            .temperature(ChatBenchmark.TEMPERATURE)
-            .build();
+    request = ChatBenchmark.request();
     miss = CallOptions.builder().skipCacheRead(true).skipCacheWrite(true).build();
     for (InferenceClient client : new InferenceClient[] {off, metrics, tracing, both}) {
       String text = client.chat(request).text();
@@ -182,7 +153,7 @@ public class ObservabilityBenchmark {
     both.close();
     otel.getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS);
     otel.close();
-    System.out.printf("%nspans exported: %d%n", exported.sum());
+    System.out.printf("%nspans exported: %d%n", discard.exported());
     registry.close();
     server.close();
   }

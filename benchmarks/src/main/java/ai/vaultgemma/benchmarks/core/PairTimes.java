@@ -1,5 +1,6 @@
 package ai.vaultgemma.benchmarks.core;
 
+import java.util.concurrent.Callable;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
@@ -32,14 +33,22 @@ public class PairTimes {
   }
 
   /**
-   * Adds one pair's times.
+   * Runs one call of each contender, {@code a} first on even pairs and {@code b} first on odd ones,
+   * and adds each call's time to its counter.
    *
-   * @param aFirst whether {@code a} ran first
-   * @param start when the first call started
-   * @param middle when the first call ended and the second started
-   * @param end when the second call ended
+   * @param a contender {@code a}
+   * @param b contender {@code b}
+   * @param <T> what a call returns
+   * @return what the second call returned, for the benchmark to return
+   * @throws Exception if a call fails
    */
-  void add(boolean aFirst, long start, long middle, long end) {
+  <T> T time(Callable<T> a, Callable<T> b) throws Exception {
+    boolean aFirst = (pairs & 1) == 0;
+    long start = System.nanoTime();
+    T unused = aFirst ? a.call() : b.call();
+    long middle = System.nanoTime();
+    T second = aFirst ? b.call() : a.call();
+    long end = System.nanoTime();
     if (aFirst) {
       aNanos += middle - start;
       bNanos += end - middle;
@@ -48,5 +57,6 @@ public class PairTimes {
       aNanos += end - middle;
     }
     pairs++;
+    return second;
   }
 }

@@ -175,12 +175,7 @@ public class StreamingBenchmark {
     String baseUrl = server.baseUrl();
 
     ours = InferenceClient.builder().baseUrl(baseUrl).apiKey(ChatBenchmark.API_KEY).build();
-    oursRequest =
-        ChatRequest.builder()
-            .model(ChatBenchmark.MODEL)
-            .message(ChatMessage.user(ChatBenchmark.PROMPT))
-            .temperature(ChatBenchmark.TEMPERATURE)
-            .build();
+    oursRequest = ChatBenchmark.request();
     miss = CallOptions.builder().skipCacheRead(true).skipCacheWrite(true).build();
 
     bareOkHttp = new OkHttpClient();
@@ -336,19 +331,12 @@ public class StreamingBenchmark {
    * holds where the separate scores drift from fork to fork (see {@link InterleavedBenchmark}).
    *
    * @param t this iteration's times
-   * @return the two answers' chunk counts
+   * @return the second answer's chunk count
    * @throws Exception if a stream fails or times out
    */
   @Benchmark
   public int interleaved_oursVsBare(PairTimes t) throws Exception {
-    boolean aFirst = (t.pairs & 1) == 0;
-    long start = System.nanoTime();
-    Received first = aFirst ? oursStream() : bareStream();
-    long middle = System.nanoTime();
-    Received second = aFirst ? bareStream() : oursStream();
-    long end = System.nanoTime();
-    t.add(aFirst, start, middle, end);
-    return first.chunks + second.chunks;
+    return t.<Received>time(this::oursStream, this::bareStream).chunks;
   }
 
   // ---------------------------------------------------------------- first chunk

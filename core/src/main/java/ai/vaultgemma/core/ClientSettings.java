@@ -4,18 +4,8 @@ import ai.vaultgemma.cache.CacheConfig;
 import ai.vaultgemma.core.internal.BaseUrls;
 import ai.vaultgemma.core.internal.ClientParts;
 import ai.vaultgemma.core.internal.OpenAiTransport;
-import ai.vaultgemma.core.internal.path.AnswerCodec;
-import ai.vaultgemma.core.internal.path.Caches;
-import ai.vaultgemma.core.internal.path.Limiter;
-import ai.vaultgemma.core.internal.path.RateLimiter;
-import ai.vaultgemma.core.internal.path.RequestPath;
-import ai.vaultgemma.core.internal.path.Router;
-import ai.vaultgemma.core.internal.path.TieredCache;
-import ai.vaultgemma.core.tier.SharedRateLimits;
-import ai.vaultgemma.core.tier.SharedTier;
 import ai.vaultgemma.core.tier.SharedTierConfig;
 import ai.vaultgemma.logging.StructuredLogger;
-import ai.vaultgemma.pool.DbPool;
 import ai.vaultgemma.pool.DbPoolConfig;
 import ai.vaultgemma.pool.HttpPoolConfig;
 import java.time.Clock;
@@ -532,97 +522,6 @@ abstract sealed class ClientSettings permits InferenceClient.Builder {
   }
 
   /**
-   * Assembles a client's request path from these settings and its parts, and starts probing its
-   * endpoints.
-   *
-   * @param parts the client's pools, caches, tier and threads
-   * @return the path
-   */
-  RequestPath newPath(ClientParts parts) {
-    Caches caches =
-        new Caches(
-            new TieredCache<>(
-                parts.chatCache(), parts.tier(), AnswerCodec.CHAT, ChatResponse.class),
-            new TieredCache<>(
-                parts.embeddingCache(), parts.tier(), AnswerCodec.VECTOR, float[].class));
-    Limiter limiter =
-        new Limiter(
-            maxConcurrentCallsPerEndpoint, maxConcurrentCalls, maxWaitingCalls, parts.timer());
-    Router router =
-        new Router(
-            endpoints.isEmpty() ? List.of(shorthandEndpoint()) : List.copyOf(endpoints),
-            List.copyOf(fallbacks),
-            routing,
-            e ->
-                new OpenAiTransport(
-                    parts.http().okHttpClient(), parts.http().streamingClient(), e, clock),
-            limiter,
-            System::nanoTime);
-    RequestPath path =
-        new RequestPath(
-            router,
-            caches,
-            parts.tier(),
-            logger,
-            clock,
-            parts.executor(),
-            parts.timer(),
-            limiter,
-            callTimeout != null ? callTimeout : parts.http().config().callTimeout(),
-            streamTimeout,
-            InferenceListener.compose(listeners),
-            rateLimitPerScope == null && rateLimitPerEndpoint == null
-                ? null
-                : new RateLimiter(
-                    rateLimitPerScope,
-                    rateLimitPerEndpoint,
-                    sharedRateLimits(parts.tier()),
-                    clock));
-    router.startProbing(parts.timer(), parts.executor());
-    return path;
-  }
-
-  /**
-   * Checks the settings that only make sense together, then starts the parts this client owns: all
-   * of them, or, for a builder from {@code newBuilder()}, those it configured itself (the rest are
-   * the parent's).
-   *
-   * @return the parts; {@code shared} itself when the client owns none
-   * @throws IllegalStateException if no base URL was set, an API key was set beside endpoints, or a
-   *     shared rate limit has no shared tier on PostgreSQL
-   */
-  ClientParts startParts() {
-    if (endpoints.isEmpty() && baseUrl == null) {
-      throw new IllegalStateException("baseUrl is required");
-    }
-    checkSharedRateLimits();
-    if (!endpoints.isEmpty() && (apiKey != null || apiKeySupplier != null)) {
-      throw new IllegalStateException(
-          "apiKey belongs to the baseUrl endpoint; with endpoints, set each Endpoint's key"
-              + " (value hidden)");
-    }
-    ClientParts parent = shared;
-    if (parent != null
-        && inferenceCache == null
-        && embeddingCache == null
-        && httpPool == null
-        && dbPool == null
-        && sharedTier == null) {
-      return parent;
-    }
-    return ClientParts.start(
-        parent,
-        inferenceCache,
-        embeddingCache,
-        httpPool,
-        dbPool,
-        sharedTier,
-        tierDataSource,
-        tierJdbcUrl,
-        logger);
-  }
-
-  /**
    * Describes the settings for {@code toString()}: never a key, only whether there is one.
    *
    * @param url the base URL to show
@@ -637,54 +536,6 @@ abstract sealed class ClientSettings permits InferenceClient.Builder {
             : ", apiKey=" + (apiKey == null && apiKeySupplier == null ? "none" : "****"))
         + ", scope="
         + scope;
-  }
-
-  /** The tier's shared rate-limit cells when a limit is shared, else null. */
-  private @Nullable SharedRateLimits sharedRateLimits(@Nullable SharedTier tier) {
-    if (tier == null || !RateLimiter.anySharedLimit(rateLimitPerScope, rateLimitPerEndpoint)) {
-      return null;
-    }
-    return tier.rateLimits().orElse(null);
-  }
-
-  /**
-   * Checks, before any part starts, that a shared rate limit has a shared tier on PostgreSQL to
-   * live in: one of its own ({@code sharedTier(...)}) or the parent's (from {@code newBuilder()}).
-   *
-   * @throws IllegalStateException naming the setting, if not
-   */
-  private void checkSharedRateLimits() {
-    checkShared("rateLimitPerScope", rateLimitPerScope);
-    checkShared("rateLimitPerEndpoint", rateLimitPerEndpoint);
-  }
-
-  private void checkShared(String setting, @Nullable RateLimit limit) {
-    if (limit == null || !limit.shared()) {
-      return;
-    }
-    boolean postgres;
-    if (sharedTier != null) {
-      DbPoolConfig db = dbPool;
-      DbPool parentDb = shared == null ? null : shared.db();
-      String url =
-          tierJdbcUrl != null
-              ? tierJdbcUrl
-              : db != null ? db.jdbcUrl() : parentDb != null ? parentDb.config().jdbcUrl() : null;
-      postgres = url == null || url.startsWith("jdbc:postgresql:"); // null: start() fails anyway
-    } else if (shared != null && dbPool == null && shared.tier() != null) {
-      postgres = Objects.requireNonNull(shared.tier()).rateLimits().isPresent();
-    } else {
-      throw new IllegalStateException(
-          setting
-              + " is shared(true), which needs the client's sharedTier(...) on PostgreSQL, but no"
-              + " shared tier is set; set one, or make the limit shared(false) (in memory)");
-    }
-    if (!postgres) {
-      throw new IllegalStateException(
-          setting
-              + " is shared(true), which needs the shared tier on PostgreSQL, but the tier's"
-              + " database is not PostgreSQL (H2 serves one process: use shared(false))");
-    }
   }
 
   /** The one endpoint {@code baseUrl(...)} and {@code apiKey(...)} describe. */

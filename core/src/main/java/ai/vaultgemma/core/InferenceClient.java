@@ -126,7 +126,7 @@ public final class InferenceClient implements AutoCloseable {
     this.settings = new Builder();
     settings.copyFrom(b);
     this.shutdownTimeout = b.shutdownTimeout;
-    this.path = b.newPath(parts);
+    this.path = new ClientAssembly(b).newPath(parts);
     this.calls = new CallGate(path, b.scope, b.traceParent, b.logger);
   }
 
@@ -537,7 +537,7 @@ public final class InferenceClient implements AutoCloseable {
      *     DbPoolConfig.Builder#failFast})
      */
     public InferenceClient build() {
-      ClientParts parts = startParts();
+      ClientParts parts = new ClientAssembly(this).startParts();
       return new InferenceClient(this, parts, parts != shared);
     }
 

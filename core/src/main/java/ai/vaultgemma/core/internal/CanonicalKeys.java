@@ -76,21 +76,8 @@ public final class CanonicalKeys {
   private abstract static class EmbeddingKeyMixin {}
 
   /**
-   * Returns the cache key of a chat request.
-   *
-   * @param request the request
-   * @param baseUrl the server base URL
-   * @param scope the cache scope (tenant), empty for the shared scope
-   * @return 64 lowercase hex characters
-   * @throws NullPointerException if an argument is null
-   */
-  public static String chatKey(ChatRequest request, String baseUrl, String scope) {
-    return chatKey(canonicalBytes(request), baseUrl, scope);
-  }
-
-  /**
-   * Returns the cache key of a chat request from its canonical JSON (see {@link ChatBody}, which
-   * also sends it).
+   * Returns the cache key of a chat request from its canonical JSON ({@link ChatBody} holds it, and
+   * also sends it), so the request is written once.
    *
    * @param canonical the request's {@link #canonicalBytes canonical JSON}
    * @param baseUrl the server base URL

@@ -3,7 +3,6 @@ package ai.vaultgemma.core.internal;
 import ai.vaultgemma.core.ChatRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -98,15 +97,5 @@ public final class ChatBody {
   @Override
   public String toString() {
     return "ChatBody{model=" + request.model() + ", bytes=" + canonical.length + "}";
-  }
-
-  @Override
-  public boolean equals(@Nullable Object o) {
-    return o instanceof ChatBody other && request.equals(other.request);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(request);
   }
 }

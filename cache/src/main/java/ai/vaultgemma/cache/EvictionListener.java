@@ -35,4 +35,19 @@ public interface EvictionListener<K, V> {
    * @param cause why it was removed
    */
   void onRemoval(K key, V value, RemovalCause cause);
+
+  /**
+   * Whether this listener wants to hear of a removal for {@code cause}: the cache asks every
+   * listener on the thread that removed the entry (inside the cache's lock for an eviction), and
+   * hands the removal to its executor only when one says yes, and calls only those. A listener that
+   * ignores most removals (explicit ones, or all of them while its log level is off) saves a
+   * hand-off to another thread per removal by saying so here. It must be fast, non-blocking and
+   * must not touch the cache; one that throws is logged and hears the removal.
+   *
+   * @param cause why the entry is leaving
+   * @return true (the default) to hear it
+   */
+  default boolean hears(RemovalCause cause) {
+    return true;
+  }
 }

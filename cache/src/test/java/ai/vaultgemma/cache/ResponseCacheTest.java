@@ -230,6 +230,63 @@ class ResponseCacheTest {
   }
 
   @Test
+  void aListenerThatHearsOnlyEvictions_costsNoHandOffForOtherRemovals() {
+    List<Runnable> queued = new ArrayList<>();
+    ResponseCache<String, String> queuedCache =
+        ResponseCache.create(
+            CacheConfig.builder().maximumEntries(1).clock(clock).executor(queued::add).build());
+    try (queuedCache) {
+      List<RemovalCause> heard = new ArrayList<>();
+      queuedCache.addListener(
+          new EvictionListener<String, String>() {
+            @Override
+            public boolean hears(RemovalCause cause) {
+              return cause.wasEvicted();
+            }
+
+            @Override
+            public void onRemoval(String key, String value, RemovalCause cause) {
+              heard.add(cause);
+            }
+          });
+      queuedCache.put("a", "1");
+      queuedCache.put("a", "2"); // replaced
+      queuedCache.invalidate("a"); // explicit
+      queuedCache.put("b", "1");
+      queuedCache.invalidateAll(); // explicit
+      assertThat(queued).as("nothing handed to the executor").isEmpty();
+
+      queuedCache.put("c", "1");
+      queuedCache.put("d", "1"); // evicts one of them: size
+      queuedCache.cleanUp();
+      assertThat(queued).hasSize(1);
+      queued.forEach(Runnable::run);
+      assertThat(heard).containsExactly(RemovalCause.SIZE);
+    }
+  }
+
+  @Test
+  void aListenerWhoseHearsThrows_hearsTheRemoval_andTheCacheGoesOn() {
+    List<RemovalCause> heard = new ArrayList<>();
+    cache.addListener(
+        new EvictionListener<String, String>() {
+          @Override
+          public boolean hears(RemovalCause cause) {
+            throw new IllegalStateException("listener bug");
+          }
+
+          @Override
+          public void onRemoval(String key, String value, RemovalCause cause) {
+            heard.add(cause);
+          }
+        });
+    cache.put("a", "1");
+    cache.invalidate("a");
+    assertThat(heard).containsExactly(RemovalCause.EXPLICIT);
+    assertThat(listener.removals).containsExactly(new Removal<>("a", "1", RemovalCause.EXPLICIT));
+  }
+
+  @Test
   void removeListener_stopsNotifications() {
     assertThat(cache.removeListener(listener)).isTrue();
     assertThat(cache.removeListener(listener)).isFalse();

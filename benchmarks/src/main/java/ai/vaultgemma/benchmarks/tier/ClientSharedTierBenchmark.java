@@ -1,5 +1,7 @@
 package ai.vaultgemma.benchmarks.tier;
 
+import ai.vaultgemma.benchmarks.core.Interleave;
+import ai.vaultgemma.benchmarks.core.PairTimes;
 import ai.vaultgemma.core.CallOptions;
 import ai.vaultgemma.core.ChatMessage;
 import ai.vaultgemma.core.ChatRequest;
@@ -15,6 +17,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -33,6 +37,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One blocking {@code client.chat(request)} through the facade, answered from each place it can be
@@ -46,7 +51,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *       skips the cache, so it always goes to the backend over a kept-alive connection;
  *   <li>{@code missWithSharedTier}: a new prompt each call, so the full miss path with a tier: L2
  *       select (miss), backend, L2 upsert, log row;
- *   <li>{@code l1Hit}: for scale, the in-memory hit.
+ *   <li>{@code l1Hit}: for scale, the in-memory hit;
+ *   <li>{@code interleaved_l2HitVsJdbc}: {@code l2Hit} and its bare baseline taken in turn, call
+ *       for call, in the same fork ({@link PairTimes}): the same select on the calling thread
+ *       through the same pool, and a Jackson tree of the bytes. Separate-fork scores of {@code
+ *       l2Hit} drift by a third on two cores; the ratio of the secondary results {@code aNanos} /
+ *       {@code bNanos} holds.
  * </ul>
  *
  * <p>The fork sets {@code sun.net.httpserver.nodelay}, so the backend's replies are not held back
@@ -82,10 +92,13 @@ public class ClientSharedTierBenchmark {
   private InferenceClient withTier;
   private InferenceClient withoutTier;
   private long missCounter;
+  private String l2Key;
+  private String selectEntry;
+  private final JsonMapper jackson = JsonMapper.builder().build();
 
   /** Starts the backend and both clients, and puts the answer {@code l2Hit} reads in L2. */
   @Setup(Level.Trial)
-  public void setUp() throws IOException, InterruptedException {
+  public void setUp() throws IOException, InterruptedException, SQLException {
     backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     backendThreads = Executors.newFixedThreadPool(2);
     backend.setExecutor(backendThreads);
@@ -123,6 +136,21 @@ public class ClientSharedTierBenchmark {
     if (withTier.health().client().l2Hits() != 1) {
       throw new IllegalStateException("setup: no L2 hit: " + withTier.health());
     }
+    selectEntry =
+        "SELECT value_bytes, compressed, raw_size, expires_at FROM "
+            + PREFIX
+            + "l2_entry WHERE cache_key = ? AND expires_at > ?";
+    try (Connection c = withTier.dbPool().orElseThrow().dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT cache_key, compressed FROM " + PREFIX + "l2_entry")) {
+      if (!rs.next() || rs.getBoolean(2)) {
+        throw new IllegalStateException("setup: expected one uncompressed L2 entry");
+      }
+      l2Key = rs.getString(1);
+    }
+    if (!bareL2Hit().equals(l2Hit().text())) {
+      throw new IllegalStateException("setup: the bare baseline read something else");
+    }
   }
 
   /** Closes the clients and the backend, and empties the tables. */
@@ -144,6 +172,43 @@ public class ClientSharedTierBenchmark {
   public ChatResponse l2Hit() {
     withTier.inferenceCache().invalidateAll();
     return withTier.chat(REQUEST);
+  }
+
+  /**
+   * The baseline of {@code l2Hit}: the same select on this thread through the same pool, as the
+   * client did before the read budget, and the answer's text from a Jackson tree.
+   */
+  private String bareL2Hit() throws SQLException {
+    try (Connection c = withTier.dbPool().orElseThrow().dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement(selectEntry)) {
+      ps.setString(1, l2Key);
+      ps.setLong(2, System.currentTimeMillis());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("the L2 entry is gone");
+        }
+        return jackson
+            .readTree(rs.getBytes(1))
+            .path("choices")
+            .path(0)
+            .path("message")
+            .path("content")
+            .asString();
+      }
+    }
+  }
+
+  /**
+   * {@code l2Hit} and its bare baseline in turn; see the class comment.
+   *
+   * @param t this iteration's counters
+   * @return the second answer's length
+   * @throws Exception if a call fails
+   */
+  @Benchmark
+  public int interleaved_l2HitVsJdbc(PairTimes t) throws Exception {
+    return Interleave.<String>time(t, () -> String.valueOf(l2Hit().text()), this::bareL2Hit)
+        .length();
   }
 
   /** Baseline: straight to the instant loopback backend, no cache, no tier. */

@@ -322,8 +322,8 @@ public final class CaffeineResponseCache<K, V> implements ResponseCache<K, V> {
   }
 
   private void notifyListeners(K key, V value, RemovalCause cause) {
-    if (listeners.isEmpty()) {
-      return;
+    if (!anyHears(cause)) {
+      return; // no hand-off, no thread woken, for a removal no one listens to
     }
     try {
       executor.execute(() -> callListeners(key, value, cause));
@@ -332,8 +332,34 @@ public final class CaffeineResponseCache<K, V> implements ResponseCache<K, V> {
     }
   }
 
+  private boolean anyHears(RemovalCause cause) {
+    for (EvictionListener<? super K, ? super V> listener : listeners) {
+      if (hears(listener, cause)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean hears(EvictionListener<? super K, ? super V> listener, RemovalCause cause) {
+    try {
+      return listener.hears(cause);
+    } catch (RuntimeException e) {
+      logger.warn(
+          "cache '{}' listener {} threw in hears({}); it hears it",
+          name,
+          listener.getClass().getName(),
+          cause,
+          e);
+      return true;
+    }
+  }
+
   private void callListeners(K key, V value, RemovalCause cause) {
     for (EvictionListener<? super K, ? super V> listener : listeners) {
+      if (!hears(listener, cause)) {
+        continue;
+      }
       try {
         listener.onRemoval(key, value, cause);
       } catch (RuntimeException | Error e) {

@@ -1,6 +1,8 @@
 package ai.vaultgemma.core.internal;
 
 import ai.vaultgemma.cache.CacheConfig;
+import ai.vaultgemma.cache.EvictionListener;
+import ai.vaultgemma.cache.RemovalCause;
 import ai.vaultgemma.cache.ResponseCache;
 import ai.vaultgemma.core.ChatResponse;
 import ai.vaultgemma.core.tier.SharedTier;
@@ -200,12 +202,22 @@ public final class ClientParts {
     return timer;
   }
 
-  /** Writes a DEBUG {@code cache} event for each entry evicted (size, expiry, collection). */
-  private static void logEvictions(
-      ResponseCache<String, ?> cache, String name, StructuredLogger logger) {
+  /**
+   * Writes a DEBUG {@code cache} event for each entry evicted (size, expiry, collection). It hears
+   * nothing else, and nothing while DEBUG is off, so removals then cost no hand-off to the cache's
+   * executor.
+   */
+  private static <V> void logEvictions(
+      ResponseCache<String, V> cache, String name, StructuredLogger logger) {
     cache.addListener(
-        (key, value, cause) -> {
-          if (cause.wasEvicted() && logger.isDebugEnabled()) {
+        new EvictionListener<String, V>() {
+          @Override
+          public boolean hears(RemovalCause cause) {
+            return cause.wasEvicted() && logger.isDebugEnabled();
+          }
+
+          @Override
+          public void onRemoval(String key, V value, RemovalCause cause) {
             logger.cacheEviction(
                 name,
                 CanonicalKeys.shortForm(key),

@@ -34,6 +34,18 @@ public final class SharedTierStage implements Stage {
       next.proceed(exchange, receiver);
       return;
     }
+    if (exchange.mode() == InferenceCall.Mode.BLOCKING && exchange.units().size() == 1) {
+      // The common blocking call: its own thread waits and keeps the budget, no timer armed.
+      Unit unit = exchange.units().get(0);
+      if (unit.isPending()) {
+        Optional<SecondLevelHit> hit = cache.lookupNow(unit.key());
+        if (hit.isPresent()) {
+          fill(cache, exchange, unit, hit.get());
+        }
+      }
+      onward(exchange, receiver, next);
+      return;
+    }
     List<Unit> pending = new ArrayList<>();
     List<CompletableFuture<Optional<SecondLevelHit>>> lookups = new ArrayList<>();
     for (Unit unit : exchange.units()) {
@@ -47,18 +59,10 @@ public final class SharedTierStage implements Stage {
           for (int i = 0; i < pending.size(); i++) {
             Optional<SecondLevelHit> hit = lookups.get(i).getNow(Optional.empty());
             if (hit.isPresent()) {
-              Unit unit = pending.get(i);
-              Object value = cache.refill(unit.key(), hit.get(), exchange.ttl(cache.defaultTtl()));
-              if (value != null) {
-                unit.fill(value, CacheLevel.L2, null);
-              }
+              fill(cache, exchange, pending.get(i), hit.get());
             }
           }
-          if (!exchange.hasPending()) {
-            receiver.onDone(exchange);
-          } else {
-            next.proceed(exchange, receiver);
-          }
+          onward(exchange, receiver, next);
         };
     CompletableFuture<Void> all =
         CompletableFuture.allOf(lookups.toArray(new CompletableFuture<?>[0]));
@@ -78,6 +82,23 @@ public final class SharedTierStage implements Stage {
                 }
               },
               exchange.executor());
+    }
+  }
+
+  /** Answers {@code unit} from an L2 hit, refilling L1; unreadable bytes leave it pending. */
+  private static void fill(TieredCache<?> cache, Exchange exchange, Unit unit, SecondLevelHit hit) {
+    Object value = cache.refill(unit.key(), hit, exchange.ttl(cache.defaultTtl()));
+    if (value != null) {
+      unit.fill(value, CacheLevel.L2, null);
+    }
+  }
+
+  /** Answered when nothing is pending; otherwise on to the next stage. */
+  private static void onward(Exchange exchange, Receiver receiver, Chain next) {
+    if (!exchange.hasPending()) {
+      receiver.onDone(exchange);
+    } else {
+      next.proceed(exchange, receiver);
     }
   }
 }

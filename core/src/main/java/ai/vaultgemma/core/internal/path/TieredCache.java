@@ -92,6 +92,18 @@ public final class TieredCache<V> {
   }
 
   /**
+   * Looks in L2 and waits for the answer on this thread, which keeps the read budget itself (the
+   * JDBC work still runs on the tier's threads): the form for a blocking call.
+   *
+   * @param key the key
+   * @return the hit, or empty
+   */
+  public Optional<SecondLevelHit> lookupNow(String key) {
+    SharedTier t = tier;
+    return t == null ? Optional.empty() : t.lookup(key);
+  }
+
+  /**
    * Decodes an L2 hit and puts it in L1 for no longer than it has left in L2.
    *
    * @param key the key

@@ -5,11 +5,13 @@ import ai.vaultgemma.logging.TraceScope;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -72,6 +74,35 @@ abstract class BudgetedRead<T> implements Runnable {
       finish(null, refused);
     }
     return result;
+  }
+
+  /**
+   * Hands the work to the read pool and waits for it on this thread, which keeps the budget itself
+   * (no timer to arm and cancel, so no timer thread wakes for it): the form for a caller that
+   * blocks anyway. Gives up at the budget, and when interrupted (the interrupt is kept).
+   *
+   * @param readers the tier's read pool
+   * @param refused counts work the pool refused
+   * @return the answer, or null
+   */
+  final @Nullable T startAndWait(ExecutorService readers, LongAdder refused) {
+    try {
+      readers.execute(this);
+    } catch (RejectedExecutionException e) {
+      finish(null, refused);
+      return null;
+    }
+    try {
+      return result.get(budget.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      giveUp();
+    } catch (TimeoutException e) {
+      giveUp();
+    } catch (ExecutionException e) {
+      throw new AssertionError("never completed exceptionally", e);
+    }
+    return result.getNow(null); // the work may have ended between the wait and giving up
   }
 
   @Override

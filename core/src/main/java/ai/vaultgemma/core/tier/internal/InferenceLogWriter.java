@@ -132,10 +132,10 @@ public final class InferenceLogWriter implements InferenceLog, AutoCloseable {
 
   private void write(List<InferenceLogRecord> batch) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      JdbcSupport.boundNetwork(c, batchTimeoutMillis);
+      boolean bounded = JdbcSupport.boundNetwork(c, batchTimeoutMillis);
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement(dialect.insertLog())) {
-        ps.setQueryTimeout(JdbcSupport.querySeconds(batchTimeoutMillis));
+        JdbcSupport.boundQuery(ps, bounded, JdbcSupport.querySeconds(batchTimeoutMillis));
         for (InferenceLogRecord r : batch) {
           bind(ps, r);
           ps.addBatch();

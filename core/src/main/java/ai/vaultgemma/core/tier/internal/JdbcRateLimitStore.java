@@ -165,13 +165,13 @@ public final class JdbcRateLimitStore {
     }
     order.sort(Comparator.comparing(i -> charges.get(i).key()));
     try (Connection c = dataSource.getConnection()) {
-      JdbcSupport.boundNetwork(c, networkTimeoutMillis);
+      boolean bounded = JdbcSupport.boundNetwork(c, networkTimeoutMillis);
       boolean single = charges.size() == 1;
       if (!single) {
         c.setAutoCommit(false);
       }
       try (PreparedStatement ps = c.prepareStatement(dialect.rateDecision())) {
-        ps.setQueryTimeout(queryTimeoutSeconds);
+        JdbcSupport.boundQuery(ps, bounded, queryTimeoutSeconds);
         long wait = 0;
         int limiting = -1;
         for (int i : order) {
@@ -254,9 +254,9 @@ public final class JdbcRateLimitStore {
       return;
     }
     try (Connection c = dataSource.getConnection()) {
-      JdbcSupport.boundNetwork(c, networkTimeoutMillis);
+      boolean bounded = JdbcSupport.boundNetwork(c, networkTimeoutMillis);
       try (PreparedStatement ps = c.prepareStatement(dialect.rateAdjust())) {
-        ps.setQueryTimeout(queryTimeoutSeconds);
+        JdbcSupport.boundQuery(ps, bounded, queryTimeoutSeconds);
         ps.setLong(1, deltaNanos);
         ps.setString(2, key);
         ps.executeUpdate();
@@ -283,9 +283,12 @@ public final class JdbcRateLimitStore {
       return 0;
     }
     try (Connection c = dataSource.getConnection()) {
-      JdbcSupport.boundNetwork(c, networkTimeoutMillis * JdbcSecondLevelStore.BATCH_TIMEOUT_FACTOR);
+      boolean bounded =
+          JdbcSupport.boundNetwork(
+              c, networkTimeoutMillis * JdbcSecondLevelStore.BATCH_TIMEOUT_FACTOR);
       try (PreparedStatement ps = c.prepareStatement(dialect.purgeIdleRates())) {
-        ps.setQueryTimeout(queryTimeoutSeconds * JdbcSecondLevelStore.BATCH_TIMEOUT_FACTOR);
+        JdbcSupport.boundQuery(
+            ps, bounded, queryTimeoutSeconds * JdbcSecondLevelStore.BATCH_TIMEOUT_FACTOR);
         ps.setLong(1, nowNanos - IDLE_NANOS);
         ps.setInt(2, limit);
         return ps.executeUpdate();

@@ -16,11 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.DataFormatException;
@@ -76,7 +73,6 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
   private final int maxValueBytes;
   private final int purgeBatchSize;
   private final Duration budget;
-  private final long budgetNanos;
   private final int networkTimeoutMillis;
   private final int queryTimeoutSeconds;
   private final int batchTimeoutMillis;
@@ -127,7 +123,6 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
     this.maxValueBytes = config.maxValueBytes();
     this.purgeBatchSize = config.purgeBatchSize();
     this.budget = config.readTimeout();
-    this.budgetNanos = budget.toNanos();
     long timeoutMillis = Math.min(Integer.MAX_VALUE, Math.max(1, budget.toMillis()));
     this.networkTimeoutMillis = (int) timeoutMillis;
     this.queryTimeoutSeconds = JdbcSupport.querySeconds(timeoutMillis);
@@ -175,35 +170,36 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
    * @throws IllegalArgumentException if {@code key} is too long
    */
   public CompletableFuture<@Nullable Timed> getAsync(String key) {
-    checkKey(key);
-    if (closed.get()) {
-      queueFull.increment();
-      return CompletableFuture.completedFuture(null);
-    }
-    if (!breaker.isClosed()) {
-      circuitOpen.increment();
-      return CompletableFuture.completedFuture(null);
-    }
-    return new ReadTask(key).start(readers, timer, queueFull);
+    ReadTask read = newRead(key);
+    return read == null
+        ? CompletableFuture.completedFuture(null)
+        : read.start(readers, timer, queueFull);
   }
 
   /**
-   * As {@link #getAsync}, waiting for the answer (at most about the read budget).
+   * As {@link #getAsync}, waiting for the answer on this thread, which keeps the read budget itself
+   * (the read still runs on a read thread).
    *
    * @param key the key
    * @return the value and its expiry, or null
    */
   public @Nullable Timed getTimed(String key) {
-    CompletableFuture<@Nullable Timed> f = getAsync(key);
-    try {
-      // The timer completes f at the budget; the margin only covers a late timer thread.
-      return f.get(budgetNanos * 2 + TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    } catch (ExecutionException | TimeoutException e) {
+    ReadTask read = newRead(key);
+    return read == null ? null : read.startAndWait(readers, queueFull);
+  }
+
+  /** A read of {@code key}, or null (counted) when the store is closed or the breaker open. */
+  private @Nullable ReadTask newRead(String key) {
+    checkKey(key);
+    if (closed.get()) {
+      queueFull.increment();
       return null;
     }
+    if (!breaker.isClosed()) {
+      circuitOpen.increment();
+      return null;
+    }
+    return new ReadTask(key);
   }
 
   @Override
@@ -263,9 +259,9 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
     int rawSize;
     long expiresAt;
     try (Connection c = dataSource.getConnection()) {
-      JdbcSupport.boundNetwork(c, networkTimeoutMillis);
+      boolean bounded = JdbcSupport.boundNetwork(c, networkTimeoutMillis);
       try (PreparedStatement ps = c.prepareStatement(dialect.selectEntry())) {
-        ps.setQueryTimeout(queryTimeoutSeconds);
+        JdbcSupport.boundQuery(ps, bounded, queryTimeoutSeconds);
         ps.setString(1, key);
         ps.setLong(2, clock.millis());
         try (ResultSet rs = ps.executeQuery()) {
@@ -314,13 +310,13 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
   /** Writes one batch in one transaction, in order (a put then an invalidate stays deleted). */
   private void writeBatch(List<Write> batch) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      JdbcSupport.boundNetwork(c, batchTimeoutMillis);
+      boolean bounded = JdbcSupport.boundNetwork(c, batchTimeoutMillis);
       c.setAutoCommit(false);
       try (PreparedStatement upsert = c.prepareStatement(dialect.upsertEntry());
           PreparedStatement delete = c.prepareStatement(dialect.deleteEntry())) {
         int seconds = JdbcSupport.querySeconds(batchTimeoutMillis);
-        upsert.setQueryTimeout(seconds);
-        delete.setQueryTimeout(seconds);
+        JdbcSupport.boundQuery(upsert, bounded, seconds);
+        JdbcSupport.boundQuery(delete, bounded, seconds);
         int upserts = 0;
         int deletes = 0;
         for (Write w : batch) {
@@ -377,9 +373,9 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
     }
     long total = 0;
     try (Connection c = dataSource.getConnection()) {
-      JdbcSupport.boundNetwork(c, batchTimeoutMillis);
+      boolean bounded = JdbcSupport.boundNetwork(c, batchTimeoutMillis);
       try (PreparedStatement ps = c.prepareStatement(dialect.purgeExpired())) {
-        ps.setQueryTimeout(JdbcSupport.querySeconds(batchTimeoutMillis));
+        JdbcSupport.boundQuery(ps, bounded, JdbcSupport.querySeconds(batchTimeoutMillis));
         for (int i = 0; i < MAX_PURGE_BATCHES_PER_RUN; i++) {
           ps.setLong(1, clock.millis());
           ps.setInt(2, purgeBatchSize);
@@ -409,9 +405,9 @@ public final class JdbcSecondLevelStore implements SecondLevelStore {
    */
   public void probe() throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      JdbcSupport.boundNetwork(c, networkTimeoutMillis);
+      boolean bounded = JdbcSupport.boundNetwork(c, networkTimeoutMillis);
       try (PreparedStatement ps = c.prepareStatement(dialect.probe())) {
-        ps.setQueryTimeout(queryTimeoutSeconds);
+        JdbcSupport.boundQuery(ps, bounded, queryTimeoutSeconds);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
         }

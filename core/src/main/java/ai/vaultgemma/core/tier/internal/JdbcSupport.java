@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import java.sql.Statement;
 
 /** Small JDBC helpers shared by the store, the log writer and the migrator. */
 final class JdbcSupport {
@@ -17,12 +18,32 @@ final class JdbcSupport {
    * dropped, no reset) hangs a statement forever: PostgreSQL's query timeout sends its cancel over
    * the same network and cannot help. The pool restores the connection's default when it is
    * returned; a connection that timed out is broken and the pool evicts it.
+   *
+   * @return whether the driver took it; where it did not (H2 runs in-process), pass false to {@link
+   *     #boundQuery} so the query timeout bounds the statement instead
    */
-  static void boundNetwork(Connection c, int millis) {
+  static boolean boundNetwork(Connection c, int millis) {
     try {
       c.setNetworkTimeout(Runnable::run, millis);
+      return true;
     } catch (SQLException | UnsupportedOperationException e) {
-      // Not every driver supports it (H2 runs in-process); the query timeout still applies.
+      return false;
+    }
+  }
+
+  /**
+   * Gives {@code s} a query timeout of {@code seconds} where the network timeout could not be set.
+   * Where it was set, it fires first anyway (see {@link #querySeconds}), and a query timeout would
+   * only cost: pgjdbc arms each one as a task on its shared timer thread, which wakes for it, on
+   * every statement.
+   *
+   * @param s the statement
+   * @param networkBounded what {@link #boundNetwork} returned for its connection
+   * @param seconds the query timeout, from {@link #querySeconds}
+   */
+  static void boundQuery(Statement s, boolean networkBounded, int seconds) throws SQLException {
+    if (!networkBounded) {
+      s.setQueryTimeout(seconds);
     }
   }
 

@@ -234,6 +234,57 @@ class SharedTierFaultIsolationTest {
   }
 
   @Test
+  void aBlockingLookupKeepsTheBudgetOnItsOwnThreadAgainstASilentDatabase() throws Exception {
+    DbPool pool = defaultPool();
+    SharedTier tier = openDefaultTier(pool.dataSource());
+    tier.store("k", "v".getBytes(UTF_8), TTL);
+    assertThat(tier.flush(Duration.ofSeconds(10))).isTrue();
+    assertThat(tier.lookup("k")).isPresent();
+
+    forwarder.swallow(); // the pooled connection stays open; nothing comes back on it
+    CompletableFuture<Optional<SecondLevelHit>> blocked =
+        CompletableFuture.supplyAsync(() -> tier.lookup("k"), callers);
+
+    assertThat(blocked.get(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isEmpty();
+    assertThat(tier.health().reads().timeoutCount()).isEqualTo(1);
+    forwarder.forward(); // drops the swallowed connection, so the read thread ends too
+  }
+
+  @Test
+  void anInterruptEndsABlockingLookupAtOnceAndTheThreadKeepsItsInterrupt() throws Exception {
+    DbPool pool = defaultPool();
+    String prefix = "fi" + PREFIXES.incrementAndGet() + "_" + (System.nanoTime() & 0xffff) + "_";
+    // A budget far above BOUND: only the interrupt can end the wait in time.
+    SharedTierConfig config =
+        SharedTierConfig.builder().tablePrefix(prefix).readTimeout(Duration.ofSeconds(60)).build();
+    SharedTier tier =
+        SharedTier.open(pool.dataSource(), postgres.jdbcUrlAt(forwarder.port()), config);
+    toClose.add(tier);
+    assertThat(tier.lookup("warm")).isEmpty(); // the schema is there and a connection pooled
+
+    forwarder.swallow();
+    CompletableFuture<Boolean> interruptKept = new CompletableFuture<>();
+    CompletableFuture<Optional<SecondLevelHit>> answer = new CompletableFuture<>();
+    Thread caller =
+        new Thread(
+            () -> {
+              answer.complete(tier.lookup("k"));
+              interruptKept.complete(Thread.currentThread().isInterrupted());
+            },
+            "blocked-caller");
+    caller.start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> caller.getState() == Thread.State.TIMED_WAITING);
+    caller.interrupt();
+
+    assertThat(answer.get(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isEmpty();
+    assertThat(interruptKept.get(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    assertThat(tier.health().reads().timeoutCount()).isEqualTo(1);
+    forwarder.forward(); // drops the swallowed connection, so the read thread ends too
+  }
+
+  @Test
   void noJdbcRunsOnTheCallersThread() throws Exception {
     DbPool pool = defaultPool();
     Set<String> jdbcThreads = ConcurrentHashMap.newKeySet();

@@ -130,9 +130,6 @@ public final class InferenceClient implements AutoCloseable {
     this.calls = new CallGate(path, b.scope, b.traceParent, b.logger);
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Construction
-
   /**
    * Returns a builder with the defaults: the inference and embeddings cache presets, the default
    * HTTP pool, no DB pool and no shared tier. A base URL is required.
@@ -197,9 +194,6 @@ public final class InferenceClient implements AutoCloseable {
     b.shared = parts;
     return b;
   }
-
-  // ---------------------------------------------------------------------------------------------
-  // Calls
 
   /**
    * Sends a chat completion and waits for the answer, using the cache.
@@ -366,9 +360,6 @@ public final class InferenceClient implements AutoCloseable {
     return calls.models();
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Parts, health, close
-
   /**
    * Returns the chat answer cache (L1), shared with clients made by {@link #newBuilder()}: for its
    * statistics, configuration and invalidation. Its values are the client's own.
@@ -379,74 +370,42 @@ public final class InferenceClient implements AutoCloseable {
     return parts.chatCache();
   }
 
-  /**
-   * Returns the embedding cache (L1), keyed per input; see {@link #inferenceCache()}.
-   *
-   * @return the cache
-   */
+  /** {@return the embedding cache (L1), keyed per input; see {@link #inferenceCache()}} */
   public ResponseCache<String, ?> embeddingCache() {
     return parts.embeddingCache();
   }
 
-  /**
-   * Returns the HTTP pool, for the service's own requests.
-   *
-   * @return the pool
-   */
+  /** {@return the HTTP pool, for the service's own requests} */
   public HttpPool httpPool() {
     return parts.http();
   }
 
-  /**
-   * Returns the DB pool, when one was configured, for the service's own queries.
-   *
-   * @return the pool, or empty
-   */
+  /** {@return the DB pool for the service's own queries, or empty when none was configured} */
   public Optional<DbPool> dbPool() {
     return Optional.ofNullable(parts.db());
   }
 
-  /**
-   * Returns the shared tier (L2 and inference log), when one was configured.
-   *
-   * @return the tier, or empty
-   */
+  /** {@return the shared tier (L2 and inference log), or empty when none was configured} */
   public Optional<SharedTier> sharedTier() {
     return Optional.ofNullable(parts.tier());
   }
 
-  /**
-   * Returns the structured logger the client logs its events with.
-   *
-   * @return the logger
-   */
+  /** {@return the structured logger the client logs its events with} */
   public StructuredLogger logger() {
     return settings.logger;
   }
 
-  /**
-   * Returns the server's base URL, without a trailing slash.
-   *
-   * @return the base URL
-   */
+  /** {@return the server's base URL, without a trailing slash} */
   public String baseUrl() {
     return path.transport().baseUrl();
   }
 
-  /**
-   * Returns this client's cache scope.
-   *
-   * @return the scope
-   */
+  /** {@return this client's cache scope} */
   public String scope() {
     return settings.scope;
   }
 
-  /**
-   * Returns the library version.
-   *
-   * @return the version, or {@code unknown}
-   */
+  /** {@return the library version, or {@code unknown}} */
   public static String version() {
     return LibraryVersion.VALUE;
   }
@@ -476,35 +435,23 @@ public final class InferenceClient implements AutoCloseable {
       return;
     }
     path.router().stopProbing();
-    int left = calls.closeAndAwait(shutdownTimeout);
-    if (left > 0) {
-      settings.logger.warn(
-          "InferenceClient closed with "
-              + left
-              + " call(s) still in flight after "
-              + shutdownTimeout.toMillis()
-              + " ms");
-    }
+    int unused = calls.closeAndAwait(shutdownTimeout); // says at WARN what is left in flight
     if (ownsParts) {
       parts.close();
     }
   }
 
-  /**
-   * Returns true once {@link #close()} has been called.
-   *
-   * @return true if closed
-   */
+  /** {@return true once {@link #close()} has been called} */
   public boolean isClosed() {
     return calls.isClosed();
   }
 
   @Override
   public String toString() {
+    String tier = ", sharedTier=" + (parts.tier() != null);
     return "InferenceClient{"
         + settings.describe(baseUrl())
-        + ", sharedTier="
-        + (parts.tier() != null)
+        + tier
         + ", closed="
         + isClosed()
         + "}";

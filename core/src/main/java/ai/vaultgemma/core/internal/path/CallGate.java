@@ -42,7 +42,7 @@ public final class CallGate {
    * @param path the path calls run
    * @param scope the client's cache scope, for calls whose options name none
    * @param traceParent the client's trace source, or null
-   * @param logger where a failing trace source is reported
+   * @param logger where a failing trace source, and calls left in flight at close, are reported
    */
   public CallGate(
       RequestPath path,
@@ -159,13 +159,26 @@ public final class CallGate {
   }
 
   /**
-   * Takes no new calls from now on, then waits for the calls in flight to end. An interrupt ends
-   * the wait early and stays set.
+   * Takes no new calls from now on, then waits for the calls in flight to end, and says at WARN how
+   * many were still in flight when the wait ended. An interrupt ends the wait early and stays set.
    *
    * @param timeout how long to wait at most
    * @return the number of calls still in flight when the wait ended (0 if all finished)
    */
-  public synchronized int closeAndAwait(Duration timeout) {
+  public int closeAndAwait(Duration timeout) {
+    int left = awaitInFlight(timeout);
+    if (left > 0) {
+      logger.warn(
+          "InferenceClient closed with "
+              + left
+              + " call(s) still in flight after "
+              + timeout.toMillis()
+              + " ms");
+    }
+    return left;
+  }
+
+  private synchronized int awaitInFlight(Duration timeout) {
     closed = true;
     long deadline = System.nanoTime() + timeout.toNanos();
     while (inFlight > 0) {

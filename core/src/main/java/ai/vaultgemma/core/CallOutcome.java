@@ -20,6 +20,9 @@ import org.jspecify.annotations.Nullable;
  * @param responseId the answer's id, or null
  * @param finishReasons the finish reason of each choice, in order (empty for embeddings)
  * @param error the failure, or null when the call succeeded
+ * @param chatResponse the chat answer the caller got (a stream's, assembled from its chunks), or
+ *     null for embeddings and failures; it holds the user's data, so a listener that records it
+ *     should do so only where the user opted in
  */
 public record CallOutcome(
     CacheLevel level,
@@ -28,7 +31,8 @@ public record CallOutcome(
     @Nullable String responseModel,
     @Nullable String responseId,
     List<String> finishReasons,
-    @Nullable InferenceException error) {
+    @Nullable InferenceException error,
+    @Nullable ChatResponse chatResponse) {
 
   /** Checks the arguments and copies the list. */
   public CallOutcome {

@@ -115,6 +115,14 @@ public final class GenAiAttributes {
   public static final AttributeKey<String> GEN_AI_INPUT_MESSAGES =
       AttributeKey.stringKey("gen_ai.input.messages");
 
+  /**
+   * {@code gen_ai.output.messages}: the answer's choices, as a JSON string in the conventions'
+   * output-messages shape (each with its {@code finish_reason}). Opt-in only ({@link
+   * InferenceTracing.Builder#captureContent}).
+   */
+  public static final AttributeKey<String> GEN_AI_OUTPUT_MESSAGES =
+      AttributeKey.stringKey("gen_ai.output.messages");
+
   // Server, error and HTTP client conventions (stable).
 
   /** {@code server.address}: the host of the server the (first) attempt went to. */

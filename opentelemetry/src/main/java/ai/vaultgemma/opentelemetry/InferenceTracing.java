@@ -40,10 +40,10 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>Prompts are not recorded unless {@link Builder#captureContent(boolean)} is set; then the chat
- * messages sent are written as {@code gen_ai.input.messages}, each text cut to {@link
- * Builder#maxContentLength(int)} characters. Completions are never recorded (the listener SPI does
- * not carry them).
+ * <p>Prompts and completions are not recorded unless {@link Builder#captureContent(boolean)} is
+ * set; then the chat messages sent are written as {@code gen_ai.input.messages} and the answer's
+ * choices (a stream's, assembled) as {@code gen_ai.output.messages}, each text cut to {@link
+ * Builder#maxContentLength(int)} characters.
  *
  * <p>Immutable and thread-safe: one instance serves any number of clients and calls. It holds no
  * resources and needs no closing; the {@code OpenTelemetry} instance stays the caller's to shut
@@ -163,7 +163,7 @@ public final class InferenceTracing {
   /**
    * Returns whether prompts are recorded.
    *
-   * @return true when {@code gen_ai.input.messages} is written
+   * @return true when {@code gen_ai.input.messages} and {@code gen_ai.output.messages} are written
    */
   public boolean captureContent() {
     return captureContent;
@@ -288,12 +288,12 @@ public final class InferenceTracing {
     }
 
     /**
-     * Sets whether the chat messages sent are recorded on the call span as {@code
-     * gen_ai.input.messages} (a JSON string in the conventions' shape). They hold the user's data:
-     * turn this on only where traces may hold it. Default {@value
-     * InferenceTracing#DEFAULT_CAPTURE_CONTENT}.
+     * Sets whether the chat messages sent and the answer's choices are recorded on the call span as
+     * {@code gen_ai.input.messages} and {@code gen_ai.output.messages} (JSON strings in the
+     * conventions' shapes). They hold the user's data: turn this on only where traces may hold it.
+     * Default {@value InferenceTracing#DEFAULT_CAPTURE_CONTENT}.
      *
-     * @param captureContent true to record prompts
+     * @param captureContent true to record prompts and completions
      * @return this builder
      */
     public Builder captureContent(boolean captureContent) {

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class GenAiAttributesTest {
 
   /** Attributes of type "any" in the conventions, which the Java constants leave out. */
-  private static final Set<String> NOT_GENERATED = Set.of("gen_ai.input.messages");
+  private static final Set<String> NOT_GENERATED =
+      Set.of("gen_ai.input.messages", "gen_ai.output.messages");
 
   private static List<AttributeKey<?>> keysOf(Class<?> type) throws IllegalAccessException {
     List<AttributeKey<?>> keys = new ArrayList<>();
@@ -65,6 +66,7 @@ class GenAiAttributesTest {
         .isEqualTo(HttpAttributes.HTTP_REQUEST_RESEND_COUNT);
     assertThat(GenAiAttributes.ERROR_TYPE).isEqualTo(ErrorAttributes.ERROR_TYPE);
     assertThat(GenAiAttributes.GEN_AI_INPUT_MESSAGES.getKey()).isEqualTo("gen_ai.input.messages");
+    assertThat(GenAiAttributes.GEN_AI_OUTPUT_MESSAGES.getKey()).isEqualTo("gen_ai.output.messages");
   }
 
   @Test

@@ -3,6 +3,7 @@ package ai.vaultgemma.opentelemetry;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.ERROR_TYPE;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_INPUT_MESSAGES;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_OPERATION_NAME;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_OUTPUT_MESSAGES;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_PROVIDER_NAME;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_REQUEST_CHOICE_COUNT;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_REQUEST_FREQUENCY_PENALTY;
@@ -406,6 +407,7 @@ class InferenceTracingTest {
     }
     SpanData call = otel.only("chat m");
     assertThat(call.getAttributes().get(GEN_AI_INPUT_MESSAGES)).isNull();
+    assertThat(call.getAttributes().get(GEN_AI_OUTPUT_MESSAGES)).isNull();
     assertThat(call.getAttributes().asMap().values())
         .noneMatch(v -> String.valueOf(v).contains("secret"));
     assertThat(call.getEvents()).isEmpty();
@@ -430,7 +432,26 @@ class InferenceTracingTest {
         .hasAttribute(
             GEN_AI_INPUT_MESSAGES,
             "[{\"role\":\"system\",\"parts\":[{\"type\":\"text\",\"content\":\"Be te…\"}]},"
-                + "{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Hello…\"}]}]");
+                + "{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Hello…\"}]}]")
+        .hasAttribute(
+            GEN_AI_OUTPUT_MESSAGES,
+            "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"hello\"}],"
+                + "\"finish_reason\":\"stop\"}]");
+  }
+
+  @Test
+  void aStreamsAnswerIsRecordedAssembledWhenOptedIn() throws Exception {
+    server.enqueue(Payloads.sse("Hel", "lo"));
+    InferenceTracing tracing = InferenceTracing.builder(otel.sdk).captureContent(true).build();
+    try (InferenceClient client =
+        client(server).addListenerFactory(tracing.listenerFactory()).build()) {
+      client.chatStream(request("q"), chunk -> {}).completion().get(10, TimeUnit.SECONDS);
+    }
+    assertThat(otel.only("chat m"))
+        .hasAttribute(
+            GEN_AI_OUTPUT_MESSAGES,
+            "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Hello\"}],"
+                + "\"finish_reason\":\"length\"}]");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static ai.vaultgemma.opentelemetry.GenAiAttributes.EVENT_FIRST_CHUNK;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.EVENT_RETRY;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_INPUT_MESSAGES;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_OPERATION_NAME;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_OUTPUT_MESSAGES;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_OUTPUT_TYPE;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_PROVIDER_NAME;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_REQUEST_CHOICE_COUNT;
@@ -39,6 +40,7 @@ import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_TRACE_ID;
 
 import ai.vaultgemma.core.CallOutcome;
 import ai.vaultgemma.core.ChatRequest;
+import ai.vaultgemma.core.ChatResponse;
 import ai.vaultgemma.core.EmbeddingRequest;
 import ai.vaultgemma.core.HttpAttempt;
 import ai.vaultgemma.core.InferenceCall;
@@ -228,7 +230,7 @@ public final class CallTracer implements InferenceListener {
     }
     if (chat != null && setup.captureContent() && started.isRecording()) {
       started.setAttribute(
-          GEN_AI_INPUT_MESSAGES, InputMessages.json(chat.messages(), setup.maxContentLength()));
+          GEN_AI_INPUT_MESSAGES, MessagesJson.input(chat.messages(), setup.maxContentLength()));
     }
     span = started;
     spanContext = parent.with(started);
@@ -445,6 +447,11 @@ public final class CallTracer implements InferenceListener {
     }
     if (!outcome.finishReasons().isEmpty()) {
       s.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, outcome.finishReasons());
+    }
+    ChatResponse answer = outcome.chatResponse();
+    if (answer != null && setup.captureContent() && s.isRecording()) {
+      s.setAttribute(
+          GEN_AI_OUTPUT_MESSAGES, MessagesJson.output(answer.choices(), setup.maxContentLength()));
     }
     // Tokens count only where the server spent them for this call: a cache hit or a joined call
     // reports the tokens of an answer paid for once, by another call.

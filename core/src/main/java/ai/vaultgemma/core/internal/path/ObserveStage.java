@@ -213,15 +213,15 @@ public final class ObserveStage implements Stage {
       @Nullable Usage usage,
       @Nullable InferenceException error) {
     if (error != null) {
-      return new CallOutcome(level, duration, null, null, null, List.of(), error);
+      return new CallOutcome(level, duration, null, null, null, List.of(), error, null);
     }
     if (exchange.operation() == InferenceCall.Operation.EMBEDDINGS) {
       return new CallOutcome(
-          level, duration, usage, exchange.responseModel(), null, List.of(), null);
+          level, duration, usage, exchange.responseModel(), null, List.of(), null, null);
     }
     Object value = exchange.units().get(0).value();
     if (!(value instanceof ChatResponse response)) {
-      return new CallOutcome(level, duration, usage, null, null, List.of(), null);
+      return new CallOutcome(level, duration, usage, null, null, List.of(), null, null);
     }
     List<String> reasons = new ArrayList<>(response.choices().size());
     for (ChatChoice choice : response.choices()) {
@@ -230,7 +230,8 @@ public final class ObserveStage implements Stage {
         reasons.add(reason);
       }
     }
-    return new CallOutcome(level, duration, usage, response.model(), response.id(), reasons, null);
+    return new CallOutcome(
+        level, duration, usage, response.model(), response.id(), reasons, null, response);
   }
 
   private static @Nullable Usage usageOf(Exchange exchange, @Nullable InferenceException error) {

@@ -437,8 +437,9 @@ public record VaultGemmaProperties(
    * only when that module is on the class path and there is an {@code OpenTelemetry} bean.
    *
    * @param enabled whether to trace calls. Default true.
-   * @param captureContent whether to record the chat messages sent on the call span ({@code
-   *     gen_ai.input.messages}). Default false: prompts may hold personal data.
+   * @param captureContent whether to record the chat messages sent and the answer on the call span
+   *     ({@code gen_ai.input.messages}, {@code gen_ai.output.messages}). Default false: both may
+   *     hold personal data.
    * @param maxContentLength how many characters of each captured message text are kept. Default
    *     4096.
    * @param traceCacheHits whether answers from the client's memory (L1 hits) get a call span too.

@@ -34,7 +34,8 @@ import org.springframework.util.ClassUtils;
  *       itself).
  * </ul>
  *
- * <p>Prompts are recorded only with {@code vaultgemma.tracing.capture-content=true}.
+ * <p>Prompts and completions are recorded only with {@code
+ * vaultgemma.tracing.capture-content=true}.
  */
 @AutoConfiguration(
     after = {VaultGemmaAutoConfiguration.class, VaultGemmaMetricsAutoConfiguration.class},

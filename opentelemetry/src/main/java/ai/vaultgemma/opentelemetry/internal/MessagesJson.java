@@ -1,5 +1,6 @@
 package ai.vaultgemma.opentelemetry.internal;
 
+import ai.vaultgemma.core.ChatChoice;
 import ai.vaultgemma.core.ChatMessage;
 import ai.vaultgemma.core.ContentPart;
 import ai.vaultgemma.core.FunctionCall;
@@ -10,7 +11,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Writes a request's messages as the GenAI conventions' {@code gen_ai.input.messages} JSON: {@code
  * [{"role":"user","parts":[{"type":"text","content":"..."}]}, ...]}, with tool calls as {@code
- * tool_call} parts and a {@code tool} message as a {@code tool_call_response} part.
+ * tool_call} parts and a {@code tool} message as a {@code tool_call_response} part; and an answer's
+ * choices as {@code gen_ai.output.messages}: the same message shape plus each choice's {@code
+ * finish_reason}.
  *
  * <p>Bounded: each text (content, tool arguments, tool response) is cut to {@code maxLength}
  * characters with a trailing {@code "…"}, and only the last {@link #MAX_MESSAGES} messages are
@@ -18,13 +21,14 @@ import org.jspecify.annotations.Nullable;
  * are written as their type alone: their data can be large and is rarely readable in a trace.
  * Written by hand because this module depends on no JSON library.
  */
-final class InputMessages {
+final class MessagesJson {
   /** At most this many messages, the last ones, are written. */
   static final int MAX_MESSAGES = 64;
 
-  private InputMessages() {}
+  private MessagesJson() {}
 
-  static String json(List<ChatMessage> messages, int maxLength) {
+  /** The {@code gen_ai.input.messages} of a request's messages. */
+  static String input(List<ChatMessage> messages, int maxLength) {
     StringBuilder out = new StringBuilder(256);
     out.append('[');
     int from = Math.max(0, messages.size() - MAX_MESSAGES);
@@ -37,7 +41,40 @@ final class InputMessages {
     return out.append(']').toString();
   }
 
+  /**
+   * The {@code gen_ai.output.messages} of an answer's choices, in order: one message each (an
+   * assistant message without one has no parts), with its {@code finish_reason} ({@code null} when
+   * the server sent none). At most {@link #MAX_MESSAGES} choices are written.
+   */
+  static String output(List<ChatChoice> choices, int maxLength) {
+    StringBuilder out = new StringBuilder(256);
+    out.append('[');
+    int n = Math.min(choices.size(), MAX_MESSAGES);
+    for (int i = 0; i < n; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      ChatChoice choice = choices.get(i);
+      ChatMessage m = choice.message();
+      if (m == null) {
+        out.append("{\"role\":\"assistant\",\"parts\":[]");
+      } else {
+        messageFields(out, m, maxLength);
+      }
+      out.append(",\"finish_reason\":");
+      nullableString(out, choice.finishReason(), Integer.MAX_VALUE);
+      out.append('}');
+    }
+    return out.append(']').toString();
+  }
+
   private static void message(StringBuilder out, ChatMessage m, int maxLength) {
+    messageFields(out, m, maxLength);
+    out.append('}');
+  }
+
+  /** A message's role and parts, without the closing brace. */
+  private static void messageFields(StringBuilder out, ChatMessage m, int maxLength) {
     out.append("{\"role\":");
     string(out, m.role() == null ? "user" : m.role(), Integer.MAX_VALUE);
     out.append(",\"parts\":[");
@@ -77,7 +114,7 @@ final class InputMessages {
         out.append('}');
       }
     }
-    out.append("]}");
+    out.append(']');
   }
 
   private static boolean comma(StringBuilder out, boolean first) {

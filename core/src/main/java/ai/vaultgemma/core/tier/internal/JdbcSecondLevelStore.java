@@ -35,12 +35,14 @@ import org.slf4j.LoggerFactory;
  * should agree to within the precision expiry needs. A read ignores expired rows; a background task
  * deletes them in bounded batches.
  *
- * <p><b>Reads</b> ({@link #getAsync}) run on the tier's bounded read pool. A timer completes the
- * caller's future as a miss at the read budget, counted from the call, so waiting for a thread and
- * for a connection count too; the read thread itself may stay longer in the pool's {@code
- * getConnection} (bounded by the pool's connection timeout) or in a statement (bounded by the
- * network timeout), but the caller has its answer. A full read queue, an open breaker or a closed
- * store is a miss at once. Every ending is counted once ({@link SecondLevelReadStats}).
+ * <p><b>Reads</b> ({@link #getAsync}, {@link #getTimed}) run on the tier's bounded read pool. A
+ * timer completes the caller's future as a miss at the read budget (a blocking {@link #getTimed}
+ * waits with the budget as its timeout instead, so no timer is armed), counted from the call, so
+ * waiting for a thread and for a connection count too; the read thread itself may stay longer in
+ * the pool's {@code getConnection} (bounded by the pool's connection timeout) or in a statement
+ * (bounded by the network timeout), but the caller has its answer. A full read queue, an open
+ * breaker or a closed store is a miss at once. Every ending is counted once ({@link
+ * SecondLevelReadStats}).
  *
  * <p><b>Writes</b> ({@link #put}, {@link #invalidate}) copy the value and go into a bounded queue
  * (in entries and in bytes) drained by one writer thread in batches ({@link BatchWriter}); expiry

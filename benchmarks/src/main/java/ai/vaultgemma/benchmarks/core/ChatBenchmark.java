@@ -315,7 +315,7 @@ public class ChatBenchmark {
         throw new IOException("HTTP " + response.code());
       }
       JsonNode root = jackson.readTree(body);
-      return root.path("choices").path(0).path("message").path("content").asString();
+      return BareJackson.messageContent(root);
     }
   }
 

@@ -187,13 +187,7 @@ public class InterleavedBenchmark {
     }
     try (Response response = bare.newCall(bareRequest).execute();
         InputStream body = response.body().byteStream()) {
-      return jackson
-          .readTree(body)
-          .path("choices")
-          .path(0)
-          .path("message")
-          .path("content")
-          .asString();
+      return BareJackson.messageContent(jackson.readTree(body));
     }
   }
 

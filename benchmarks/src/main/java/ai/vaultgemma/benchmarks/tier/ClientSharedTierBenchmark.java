@@ -1,5 +1,6 @@
 package ai.vaultgemma.benchmarks.tier;
 
+import ai.vaultgemma.benchmarks.core.BareJackson;
 import ai.vaultgemma.benchmarks.core.Interleave;
 import ai.vaultgemma.benchmarks.core.PairTimes;
 import ai.vaultgemma.core.CallOptions;
@@ -188,13 +189,7 @@ public class ClientSharedTierBenchmark {
         if (!rs.next()) {
           throw new IllegalStateException("the L2 entry is gone");
         }
-        return jackson
-            .readTree(rs.getBytes(1))
-            .path("choices")
-            .path(0)
-            .path("message")
-            .path("content")
-            .asString();
+        return BareJackson.messageContent(jackson.readTree(rs.getBytes(1)));
       }
     }
   }

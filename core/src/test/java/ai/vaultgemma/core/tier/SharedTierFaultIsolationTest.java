@@ -86,11 +86,27 @@ class SharedTierFaultIsolationTest {
   }
 
   private SharedTier openDefaultTier(DataSource dataSource) {
+    return openTier(dataSource, SharedTierConfig.builder());
+  }
+
+  /**
+   * A tier with {@code config} and a table prefix of its own, reaching PostgreSQL via the proxy.
+   */
+  private SharedTier openTier(DataSource dataSource, SharedTierConfig.Builder config) {
     String prefix = "fi" + PREFIXES.incrementAndGet() + "_" + (System.nanoTime() & 0xffff) + "_";
-    SharedTierConfig config = SharedTierConfig.builder().tablePrefix(prefix).build();
-    SharedTier tier = SharedTier.open(dataSource, postgres.jdbcUrlAt(forwarder.port()), config);
+    SharedTier tier =
+        SharedTier.open(
+            dataSource, postgres.jdbcUrlAt(forwarder.port()), config.tablePrefix(prefix).build());
     toClose.add(tier);
     return tier;
+  }
+
+  /** A lookup against the silent database ended as a miss in time, counted as one timeout. */
+  private void missedWithinTheBound(
+      SharedTier tier, CompletableFuture<Optional<SecondLevelHit>> lookup) throws Exception {
+    assertThat(lookup.get(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isEmpty();
+    assertThat(tier.health().reads().timeoutCount()).isEqualTo(1);
+    forwarder.forward(); // drops the swallowed connection, so the read thread ends too
   }
 
   private static InferenceLogRecord row(String traceId) {
@@ -245,21 +261,15 @@ class SharedTierFaultIsolationTest {
     CompletableFuture<Optional<SecondLevelHit>> blocked =
         CompletableFuture.supplyAsync(() -> tier.lookup("k"), callers);
 
-    assertThat(blocked.get(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isEmpty();
-    assertThat(tier.health().reads().timeoutCount()).isEqualTo(1);
-    forwarder.forward(); // drops the swallowed connection, so the read thread ends too
+    missedWithinTheBound(tier, blocked);
   }
 
   @Test
   void anInterruptEndsABlockingLookupAtOnceAndTheThreadKeepsItsInterrupt() throws Exception {
     DbPool pool = defaultPool();
-    String prefix = "fi" + PREFIXES.incrementAndGet() + "_" + (System.nanoTime() & 0xffff) + "_";
     // A budget far above BOUND: only the interrupt can end the wait in time.
-    SharedTierConfig config =
-        SharedTierConfig.builder().tablePrefix(prefix).readTimeout(Duration.ofSeconds(60)).build();
     SharedTier tier =
-        SharedTier.open(pool.dataSource(), postgres.jdbcUrlAt(forwarder.port()), config);
-    toClose.add(tier);
+        openTier(pool.dataSource(), SharedTierConfig.builder().readTimeout(Duration.ofSeconds(60)));
     assertThat(tier.lookup("warm")).isEmpty(); // the schema is there and a connection pooled
 
     forwarder.swallow();
@@ -278,10 +288,8 @@ class SharedTierFaultIsolationTest {
         .until(() -> caller.getState() == Thread.State.TIMED_WAITING);
     caller.interrupt();
 
-    assertThat(answer.get(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isEmpty();
+    missedWithinTheBound(tier, answer);
     assertThat(interruptKept.get(BOUND.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-    assertThat(tier.health().reads().timeoutCount()).isEqualTo(1);
-    forwarder.forward(); // drops the swallowed connection, so the read thread ends too
   }
 
   @Test

@@ -70,14 +70,17 @@ public final class RateLimitStage implements Stage {
     var unused =
         decision.whenCompleteAsync(
             (d, e) -> {
-              if (exchange.isCancelled()) {
-                return;
-              }
               RateLimiter.Ticket ticket;
               try {
                 ticket = limiter.settle(request, d == null ? Optional.empty() : d); // never null
               } catch (RuntimeException failure) {
-                receiver.onFailure(Failures.of(failure));
+                if (!exchange.isCancelled()) {
+                  receiver.onFailure(Failures.of(failure));
+                }
+                return;
+              }
+              if (exchange.isCancelled()) {
+                limiter.refund(ticket); // the database may have charged it: give it back
                 return;
               }
               go(exchange, receiver, next, ticket);
@@ -112,6 +115,7 @@ public final class RateLimitStage implements Stage {
         TimeUnit.NANOSECONDS.sleep(wait); // the caller's own thread
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        limiter.refund(ticket); // never sent: the calls after it need not wait for it
         receiver.onFailure(new InferenceException("interrupted while waiting for a rate limit", e));
         return;
       }
@@ -126,11 +130,14 @@ public final class RateLimitStage implements Stage {
                     .executor()
                     .execute(
                         () -> {
-                          if (!exchange.isCancelled()) {
+                          if (exchange.isCancelled()) {
+                            limiter.refund(ticket); // cancelled or past its deadline meanwhile
+                          } else {
                             next.proceed(exchange, r);
                           }
                         });
               } catch (RejectedExecutionException e) {
+                limiter.refund(ticket);
                 receiver.onFailure(new InferenceException("client closed while waiting", e));
               }
             },

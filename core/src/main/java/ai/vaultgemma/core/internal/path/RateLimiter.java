@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,17 +33,26 @@ import org.jspecify.annotations.Nullable;
  * open breaker), the shared cells are decided by their in-memory copies, each instance alone.
  * Thread-safe.
  *
- * <p>Scope cells are kept for every scope seen; a service with an unbounded number of scopes should
- * not use per-scope limits in memory yet (a bounded, expiring map is future work). Shared cells
- * that stay idle are purged from the database by the tier.
+ * <p>Scope cells are kept only while they matter: when the map of scopes has doubled since the last
+ * sweep (and holds at least {@value #SWEEP_FLOOR}), the cells of every scope that owes nothing are
+ * dropped, which loses nothing, since a fresh cell decides exactly as an idle one does. So the map
+ * holds at most about twice the scopes that called within one unit of their limit (a second at 60
+ * requests per minute), at an amortised constant cost per new scope. A correction or refund for a
+ * dropped cell goes to the scope's current cells (or puts the dropped ones back), so it is exact.
+ * Shared cells that stay idle are purged from the database by the tier.
  */
 public final class RateLimiter {
   private final @Nullable RateLimit perScope;
   private final @Nullable RateLimit perEndpoint;
   private final @Nullable SharedRateLimits shared;
   private final Clock clock;
+
+  /** The fewest scopes kept before idle ones are swept. */
+  static final int SWEEP_FLOOR = 1024;
+
   private final Map<String, Cell[]> scopes = new HashMap<>(); // guarded by this
   private final Map<Route, Cell[]> endpoints = new HashMap<>(); // guarded by this
+  private int sweepAt = SWEEP_FLOOR; // guarded by this
 
   /**
    * Creates in-memory limits.
@@ -104,13 +114,17 @@ public final class RateLimiter {
   static final class Cell {
     final String name;
     final String sharedKey;
+    final @Nullable String scope; // null for an endpoint's cell, which is never swept
     final RateLimit limit;
     final boolean tokens;
     final double unitNanos;
     final double burstNanos;
     double tat; // theoretical arrival time, in the ticker's nanoseconds; guarded by the limiter
+    boolean swept; // dropped from the map while idle; guarded by the limiter
+    Cell[] group = new Cell[0]; // the scope's (or endpoint's) cells, this one among them; set once
 
-    Cell(String name, String keyBase, RateLimit limit, boolean tokens) {
+    Cell(String name, String keyBase, @Nullable String scope, RateLimit limit, boolean tokens) {
+      this.scope = scope;
       long perMinute = tokens ? limit.tokensPerMinute() : limit.requestsPerMinute();
       this.name = name + (tokens ? " tokens" : " requests") + " per minute (" + perMinute + ")";
       this.sharedKey = sharedKey(keyBase + (tokens ? ":tokens" : ":requests"));
@@ -123,6 +137,10 @@ public final class RateLimiter {
 
     long costNanos(long tokenCount) {
       return Math.round((tokens ? tokenCount : 1) * unitNanos);
+    }
+
+    boolean idle() {
+      return tat <= limit.ticker().getAsLong();
     }
   }
 
@@ -187,9 +205,7 @@ public final class RateLimiter {
     List<Cell> local = new ArrayList<>(4);
     List<Cell> sharedCells = new ArrayList<>(4);
     if (perScope != null) {
-      Cell[] cells =
-          scopes.computeIfAbsent(scope, s -> cells(perScope, "scope \"" + s + "\"", "scope:" + s));
-      add(perScope.shared() ? sharedCells : local, cells);
+      add(perScope.shared() ? sharedCells : local, scopeCells(perScope, scope));
     }
     if (perEndpoint != null) {
       Cell[] cells =
@@ -199,10 +215,78 @@ public final class RateLimiter {
                   cells(
                       perEndpoint,
                       "endpoint " + r.endpoint().name(),
-                      "endpoint:" + r.endpoint().name()));
+                      "endpoint:" + r.endpoint().name(),
+                      null));
       add(perEndpoint.shared() ? sharedCells : local, cells);
     }
     return new Request(local, sharedCells, tokens, nanosLeft);
+  }
+
+  /** A scope's cells, made (after a sweep, when the map has doubled) if it has none. */
+  private Cell[] scopeCells(RateLimit limit, String scope) {
+    Cell[] cells = scopes.get(scope);
+    if (cells == null) {
+      if (scopes.size() >= sweepAt) {
+        sweepIdleScopes();
+      }
+      cells = cells(limit, "scope \"" + scope + "\"", "scope:" + scope, scope);
+      scopes.put(scope, cells);
+    }
+    return cells;
+  }
+
+  /** Drops the cells of every scope that owes nothing; sweeps again when the map has doubled. */
+  private void sweepIdleScopes() {
+    Iterator<Cell[]> it = scopes.values().iterator();
+    while (it.hasNext()) {
+      Cell[] cells = it.next();
+      if (allIdle(cells)) {
+        for (Cell c : cells) {
+          c.swept = true;
+        }
+        it.remove();
+      }
+    }
+    sweepAt = Math.max(SWEEP_FLOOR, scopes.size() * 2);
+  }
+
+  private static boolean allIdle(Cell[] cells) {
+    for (Cell c : cells) {
+      if (!c.idle()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The cell a correction of {@code cell} belongs to: itself, or, when it was swept, the scope's
+   * current cell of the same kind. A scope with no cells since puts its swept ones back, so the
+   * correction lands where it would have without the sweep.
+   */
+  private Cell live(Cell cell) {
+    if (!cell.swept || cell.scope == null) {
+      return cell;
+    }
+    Cell[] current = scopes.get(cell.scope);
+    if (current == null) {
+      scopes.put(cell.scope, cell.group);
+      for (Cell c : cell.group) {
+        c.swept = false;
+      }
+      return cell;
+    }
+    for (Cell c : current) {
+      if (c.tokens == cell.tokens) {
+        return c;
+      }
+    }
+    return cell; // the scope's limit has no cell of this kind now; nothing to correct
+  }
+
+  /** Scopes with cells right now. */
+  synchronized int scopeCount() {
+    return scopes.size();
   }
 
   /** Now, in epoch nanoseconds of the client's clock: the time of shared cells. */
@@ -312,7 +396,7 @@ public final class RateLimiter {
     synchronized (this) {
       for (Cell cell : ticket.cells) {
         if (cell.tokens) {
-          cell.tat += delta * cell.unitNanos;
+          live(cell).tat += delta * cell.unitNanos;
         }
       }
     }
@@ -326,21 +410,46 @@ public final class RateLimiter {
     }
   }
 
+  /**
+   * Gives back a call's whole charge: it was never sent (cancelled, interrupted or past its
+   * deadline while it waited), so the calls after it should not wait for it.
+   *
+   * @param ticket the call's charge
+   */
+  void refund(Ticket ticket) {
+    synchronized (this) {
+      for (Cell cell : ticket.cells) {
+        live(cell).tat -= cell.costNanos(ticket.estimatedTokens);
+      }
+    }
+    SharedRateLimits s = shared;
+    if (s != null) {
+      for (Cell cell : ticket.sharedCells) {
+        s.adjust(cell.sharedKey, -cell.costNanos(ticket.estimatedTokens));
+      }
+    }
+  }
+
   private static void add(List<Cell> to, Cell[] cells) {
     for (Cell c : cells) {
       to.add(c);
     }
   }
 
-  private static Cell[] cells(RateLimit limit, String name, String keyBase) {
+  private static Cell[] cells(
+      RateLimit limit, String name, String keyBase, @Nullable String scope) {
     List<Cell> out = new ArrayList<>(2);
     if (limit.requestsPerMinute() > 0) {
-      out.add(new Cell(name, keyBase, limit, false));
+      out.add(new Cell(name, keyBase, scope, limit, false));
     }
     if (limit.tokensPerMinute() > 0) {
-      out.add(new Cell(name, keyBase, limit, true));
+      out.add(new Cell(name, keyBase, scope, limit, true));
     }
-    return out.toArray(new Cell[0]);
+    Cell[] group = out.toArray(new Cell[0]);
+    for (Cell c : group) {
+      c.group = group;
+    }
+    return group;
   }
 
   /** A database key: the readable form when it fits, else a digest of it. */

@@ -435,7 +435,7 @@ public final class InferenceClient implements AutoCloseable {
       return;
     }
     path.router().stopProbing();
-    int unused = calls.closeAndAwait(shutdownTimeout); // says at WARN what is left in flight
+    calls.closeAndAwait(shutdownTimeout); // says at WARN what is left in flight
     if (ownsParts) {
       parts.close();
     }

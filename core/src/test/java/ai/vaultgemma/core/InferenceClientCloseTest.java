@@ -10,6 +10,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ai.vaultgemma.cache.CacheConfig;
+import ai.vaultgemma.logging.StructuredLogger;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +24,7 @@ import java.util.stream.Collectors;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** {@code close()}: calls in flight finish, new calls fail, nothing is left running. */
 class InferenceClientCloseTest {
@@ -97,21 +103,34 @@ class InferenceClientCloseTest {
   }
 
   @Test
-  void closeGivesUpAfterTheShutdownTimeout() throws Exception {
+  void closeGivesUpAfterTheShutdownTimeoutAndSaysWhatWasLeft() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     server.setDispatcher(heldUntil(release, chatOk("too late")));
-    InferenceClient client = client(server).shutdownTimeout(Duration.ofMillis(200)).build();
+    Logger log = (Logger) LoggerFactory.getLogger("close-test");
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    log.addAppender(appender);
+    InferenceClient client =
+        client(server)
+            .logger(StructuredLogger.of("close-test"))
+            .shutdownTimeout(Duration.ofMillis(200))
+            .build();
     try {
       CompletableFuture<ChatResponse> inFlight = client.chatAsync(request("slow"));
       await().atMost(Duration.ofSeconds(10)).until(() -> server.getRequestCount() == 1);
       client.close();
       assertThat(client.isClosed()).isTrue();
       assertThat(client.httpPool().isClosed()).isTrue();
+      assertThat(appender.list)
+          .filteredOn(e -> e.getLevel() == Level.WARN)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .containsExactly("InferenceClient closed with 1 call(s) still in flight after 200 ms");
       release.countDown();
       assertThat(inFlight).succeedsWithin(Duration.ofSeconds(10));
     } finally {
       release.countDown();
       client.close();
+      log.detachAppender(appender);
     }
   }
 

@@ -163,9 +163,8 @@ public final class CallGate {
    * many were still in flight when the wait ended. An interrupt ends the wait early and stays set.
    *
    * @param timeout how long to wait at most
-   * @return the number of calls still in flight when the wait ended (0 if all finished)
    */
-  public int closeAndAwait(Duration timeout) {
+  public void closeAndAwait(Duration timeout) {
     int left = awaitInFlight(timeout);
     if (left > 0) {
       logger.warn(
@@ -175,7 +174,6 @@ public final class CallGate {
               + timeout.toMillis()
               + " ms");
     }
-    return left;
   }
 
   private synchronized int awaitInFlight(Duration timeout) {

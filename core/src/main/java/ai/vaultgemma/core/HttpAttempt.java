@@ -30,6 +30,15 @@ public interface HttpAttempt {
   String path();
 
   /**
+   * Returns the request's full URL ({@code url.full} in OpenTelemetry's conventions): scheme, host,
+   * port and path. It never holds user info or a query: a base URL with either is refused when the
+   * client is built.
+   *
+   * @return such as {@code https://api.example.com/v1/chat/completions}
+   */
+  String url();
+
+  /**
    * Returns the server's host ({@code server.address} in OpenTelemetry's conventions).
    *
    * @return the host name or address

@@ -43,6 +43,7 @@ class InferenceListenerTest {
   static final class Events implements InferenceListener {
     final List<String> lines = new CopyOnWriteArrayList<>();
     final List<CallOutcome> outcomes = new CopyOnWriteArrayList<>();
+    final List<String> urls = new CopyOnWriteArrayList<>();
 
     @Override
     public void callStart(InferenceCall call) {
@@ -52,6 +53,7 @@ class InferenceListenerTest {
     @Override
     public void attemptStart(InferenceCall call, HttpAttempt attempt) {
       lines.add("attemptStart " + attempt.number() + " " + attempt.method() + " " + attempt.path());
+      urls.add(attempt.url());
     }
 
     @Override
@@ -111,6 +113,10 @@ class InferenceListenerTest {
     assertThat(miss.responseId()).isEqualTo("c1");
     assertThat(miss.finishReasons()).containsExactly("stop");
     assertThat(miss.duration()).isPositive();
+    assertThat(miss.chatResponse()).isNotNull();
+    assertThat(miss.chatResponse().text()).isEqualTo("hello");
+    assertThat(events.outcomes.get(1).chatResponse()).isEqualTo(miss.chatResponse());
+    assertThat(events.urls).containsExactly(server.url("/v1/chat/completions").toString());
   }
 
   @Test

@@ -150,11 +150,14 @@ public final class GenAiAttributes {
   public static final AttributeKey<Long> HTTP_REQUEST_RESEND_COUNT =
       AttributeKey.longKey("http.request.resend_count");
 
-  /**
-   * {@code url.path}: the request path, on attempt spans (the listener SPI gives no scheme, so not
-   * {@code url.full}).
-   */
+  /** {@code url.path}: the request path, on attempt spans. */
   public static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
+
+  /**
+   * {@code url.full}: the request's URL, on attempt spans (required by the HTTP client span
+   * conventions). Never with user info or a query: the client refuses base URLs with either.
+   */
+  public static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
 
   // Our own.
 

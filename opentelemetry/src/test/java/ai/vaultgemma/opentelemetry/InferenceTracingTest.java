@@ -24,6 +24,7 @@ import static ai.vaultgemma.opentelemetry.GenAiAttributes.HTTP_REQUEST_RESEND_CO
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.HTTP_RESPONSE_STATUS_CODE;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.SERVER_ADDRESS;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.SERVER_PORT;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.URL_FULL;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.URL_PATH;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_CACHE_LEVEL;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_CALL_MODE;
@@ -140,7 +141,8 @@ class InferenceTracingTest {
         .hasAttribute(HTTP_RESPONSE_STATUS_CODE, 200L)
         .hasAttribute(SERVER_ADDRESS, server.getHostName())
         .hasAttribute(SERVER_PORT, (long) server.getPort())
-        .hasAttribute(URL_PATH, "/v1/chat/completions");
+        .hasAttribute(URL_PATH, "/v1/chat/completions")
+        .hasAttribute(URL_FULL, server.url("/v1/chat/completions").toString());
     assertThat(attempt.getAttributes().get(HTTP_REQUEST_RESEND_COUNT)).isNull();
     // The attempt lies within the call.
     assertThat(attempt.getStartEpochNanos()).isGreaterThanOrEqualTo(call.getStartEpochNanos());
@@ -396,7 +398,11 @@ class InferenceTracingTest {
     assertThat(call.getAttributes().get(GEN_AI_USAGE_OUTPUT_TOKENS)).isNull();
     assertThat(otel.attempts())
         .singleElement()
-        .satisfies(a -> assertThat(a).hasAttribute(URL_PATH, "/v1/embeddings"));
+        .satisfies(
+            a ->
+                assertThat(a)
+                    .hasAttribute(URL_PATH, "/v1/embeddings")
+                    .hasAttribute(URL_FULL, server.url("/v1/embeddings").toString()));
   }
 
   @Test

@@ -256,6 +256,24 @@ public final class OpenAiTransport {
   }
 
   /**
+   * Returns the chat endpoint's URL (no user info or query: base URLs with either are refused).
+   *
+   * @return the URL
+   */
+  public String chatUrl() {
+    return chatUrl.toString();
+  }
+
+  /**
+   * Returns the embeddings endpoint's URL.
+   *
+   * @return the URL
+   */
+  public String embeddingsUrl() {
+    return embeddingsUrl.toString();
+  }
+
+  /**
    * Returns the path of the chat endpoint.
    *
    * @return such as {@code /v1/chat/completions}

@@ -29,6 +29,7 @@ import static ai.vaultgemma.opentelemetry.GenAiAttributes.HTTP_REQUEST_RESEND_CO
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.HTTP_RESPONSE_STATUS_CODE;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.SERVER_ADDRESS;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.SERVER_PORT;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.URL_FULL;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.URL_PATH;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_CACHE_LEVEL;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_CALL_MODE;
@@ -325,7 +326,8 @@ public final class CallTracer implements InferenceListener {
             .setAttribute(HTTP_REQUEST_METHOD, attempt.method())
             .setAttribute(SERVER_ADDRESS, attempt.serverAddress())
             .setAttribute(SERVER_PORT, (long) attempt.serverPort())
-            .setAttribute(URL_PATH, attempt.path());
+            .setAttribute(URL_PATH, attempt.path())
+            .setAttribute(URL_FULL, attempt.url());
     if (attempt.number() > 1) {
       builder.setAttribute(HTTP_REQUEST_RESEND_COUNT, (long) attempt.number() - 1);
     }

@@ -23,6 +23,7 @@ final class AttemptReporter implements HttpAttemptListener {
   private final StructuredLogger logger;
   private final String method;
   private final String path;
+  private final String url;
   private final String host;
   private final int port;
   private @Nullable HttpAttempt current; // attempts of one request run one at a time
@@ -32,12 +33,14 @@ final class AttemptReporter implements HttpAttemptListener {
       StructuredLogger logger,
       String method,
       String path,
+      String url,
       String host,
       int port) {
     this.exchange = exchange;
     this.logger = logger;
     this.method = method;
     this.path = path;
+    this.url = url;
     this.host = host;
     this.port = port;
   }
@@ -113,6 +116,11 @@ final class AttemptReporter implements HttpAttemptListener {
     @Override
     public String path() {
       return path;
+    }
+
+    @Override
+    public String url() {
+      return url;
     }
 
     @Override

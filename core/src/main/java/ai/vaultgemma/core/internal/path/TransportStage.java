@@ -117,11 +117,15 @@ public final class TransportStage implements Stage {
     if (!AttemptReporter.wanted(exchange, logger)) {
       return null;
     }
-    String path =
-        exchange.operation() == InferenceCall.Operation.CHAT
-            ? transport.chatPath()
-            : transport.embeddingsPath();
-    return new AttemptReporter(exchange, logger, "POST", path, transport.host(), transport.port());
+    boolean chat = exchange.operation() == InferenceCall.Operation.CHAT;
+    return new AttemptReporter(
+        exchange,
+        logger,
+        "POST",
+        chat ? transport.chatPath() : transport.embeddingsPath(),
+        chat ? transport.chatUrl() : transport.embeddingsUrl(),
+        transport.host(),
+        transport.port());
   }
 
   private void stream(

@@ -5,6 +5,8 @@ import ai.vaultgemma.core.internal.ClientParts;
 import ai.vaultgemma.core.internal.Json;
 import ai.vaultgemma.core.internal.path.CallCounters;
 import ai.vaultgemma.core.internal.path.RequestPath;
+import ai.vaultgemma.core.tier.SharedRateLimitStats;
+import ai.vaultgemma.core.tier.SharedRateLimits;
 import ai.vaultgemma.core.tier.SharedTier;
 import ai.vaultgemma.core.tier.SharedTierHealth;
 import ai.vaultgemma.pool.DbHealth;
@@ -121,6 +123,7 @@ public final class HealthSnapshot {
         parts.chatCache().stats(),
         parts.embeddingCache().stats(),
         tierHealth,
+        tier == null ? null : tier.rateLimits().map(SharedRateLimits::stats).orElse(null),
         endpointHealth);
   }
 
@@ -157,6 +160,7 @@ public final class HealthSnapshot {
   private final CacheStats inferenceCache;
   private final CacheStats embeddingCache;
   private final @Nullable SharedTierHealth sharedTier;
+  private final @Nullable SharedRateLimitStats sharedRateLimits;
   private final List<EndpointHealth> endpoints;
 
   HealthSnapshot(
@@ -170,6 +174,7 @@ public final class HealthSnapshot {
       CacheStats inferenceCache,
       CacheStats embeddingCache,
       @Nullable SharedTierHealth sharedTier,
+      @Nullable SharedRateLimitStats sharedRateLimits,
       List<EndpointHealth> endpoints) {
     this.status = Objects.requireNonNull(status, "status");
     this.version = Objects.requireNonNull(version, "version");
@@ -181,6 +186,7 @@ public final class HealthSnapshot {
     this.inferenceCache = Objects.requireNonNull(inferenceCache, "inferenceCache");
     this.embeddingCache = Objects.requireNonNull(embeddingCache, "embeddingCache");
     this.sharedTier = sharedTier;
+    this.sharedRateLimits = sharedRateLimits;
     this.endpoints = List.copyOf(endpoints);
   }
 
@@ -235,6 +241,17 @@ public final class HealthSnapshot {
   }
 
   /**
+   * Returns what the shared tier's rate limits decided, when the client has a shared tier on
+   * PostgreSQL: how many decisions the database took, and how many it could not take so that this
+   * instance decided alone ({@link SharedRateLimitStats#fallbackCount()}).
+   *
+   * @return the counts, or empty
+   */
+  public Optional<SharedRateLimitStats> sharedRateLimits() {
+    return Optional.ofNullable(sharedRateLimits);
+  }
+
+  /**
    * Returns each endpoint's health: the replicas in order, then the fallbacks. One entry for a
    * client with one base URL.
    *
@@ -252,10 +269,12 @@ public final class HealthSnapshot {
    * shared_tier} (hits and misses, why lookups got no answer: {@code read_timeouts}, {@code
    * read_failures}, {@code read_circuit_open}, {@code read_queue_full}; the queued writes: {@code
    * writes_accepted}, {@code writes_written}, {@code writes_dropped}, {@code writes_failed}, {@code
-   * writes_queued}; the inference log's rows); and {@code endpoints}, an array with each endpoint's
-   * {@code name}, {@code base_url}, breaker {@code state} ({@code closed}, {@code open}, {@code
-   * half_open}), {@code weight}, {@code in_flight}, {@code calls}, {@code failures}, {@code
-   * consecutive_failures} and {@code probes}. Without a DB pool, {@code db_pool} has {@code
+   * writes_queued}; the inference log's rows; on PostgreSQL the shared rate limits' {@code
+   * rate_limit_admitted}, {@code rate_limit_refused} and {@code rate_limit_fallbacks}, decisions
+   * each instance took alone because the database could not); and {@code endpoints}, an array with
+   * each endpoint's {@code name}, {@code base_url}, breaker {@code state} ({@code closed}, {@code
+   * open}, {@code half_open}), {@code weight}, {@code in_flight}, {@code calls}, {@code failures},
+   * {@code consecutive_failures} and {@code probes}. Without a DB pool, {@code db_pool} has {@code
    * "configured":false} and zero counts.
    *
    * @return the JSON text
@@ -314,6 +333,12 @@ public final class HealthSnapshot {
       tier.put("writes_dropped", sharedTier.writes().droppedCount());
       tier.put("writes_failed", sharedTier.writes().failedCount());
       tier.put("writes_queued", sharedTier.writes().queuedCount());
+      SharedRateLimitStats limits = sharedRateLimits;
+      if (limits != null) {
+        tier.put("rate_limit_admitted", limits.admittedCount());
+        tier.put("rate_limit_refused", limits.refusedCount());
+        tier.put("rate_limit_fallbacks", limits.fallbackCount());
+      }
     }
 
     tools.jackson.databind.node.ArrayNode endpointArray = root.putArray("endpoints");

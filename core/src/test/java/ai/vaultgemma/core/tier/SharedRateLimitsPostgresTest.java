@@ -275,6 +275,11 @@ class SharedRateLimitsPostgresTest {
       assertThat(stats(a).fallbackCount()).isEqualTo(2);
       assertThat(a.sharedTier().orElseThrow().health().status())
           .isEqualTo(SharedTierHealth.DEGRADED);
+      // The health JSON says each instance is deciding alone.
+      assertThat(a.health().sharedRateLimits())
+          .hasValueSatisfying(s -> assertThat(s.fallbackCount()).isEqualTo(2));
+      assertThat(a.health().toJson())
+          .contains("\"rate_limit_admitted\":1", "\"rate_limit_fallbacks\":2");
       assertThat(server.getRequestCount()).isEqualTo(2);
     }
   }

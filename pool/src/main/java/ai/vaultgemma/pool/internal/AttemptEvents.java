@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
-import okhttp3.Headers;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
@@ -25,9 +24,13 @@ final class AttemptEvents {
 
   private AttemptEvents() {}
 
-  /** Announces an attempt; returns the request to send, with the listener's headers if any. */
+  /**
+   * Announces an attempt; returns the request to send, with the listener's headers if any. The
+   * request is copied only when the listener sets a header, and then once, straight into its
+   * builder (which checks each name and value without echoing the value).
+   */
   static Request start(HttpAttemptListener listener, int attempt, Request request) {
-    Headers.Builder[] added = {null};
+    Request.Builder[] copy = {null};
     boolean[] sent = {false};
     try {
       listener.attemptStart(
@@ -41,24 +44,16 @@ final class AttemptEvents {
               throw new IllegalArgumentException(
                   "header " + name + ": set by the transport, not by a listener");
             }
-            if (added[0] == null) {
-              added[0] = new Headers.Builder();
+            if (copy[0] == null) {
+              copy[0] = request.newBuilder();
             }
-            added[0].set(name, value); // checks name and value, without echoing the value
+            copy[0].header(name, value);
           });
     } catch (RuntimeException e) {
       log.warn("HttpAttemptListener.attemptStart threw; ignored", e);
     }
     sent[0] = true;
-    if (added[0] == null) {
-      return request;
-    }
-    Request.Builder builder = request.newBuilder();
-    Headers headers = added[0].build();
-    for (int i = 0; i < headers.size(); i++) {
-      builder.header(headers.name(i), headers.value(i));
-    }
-    return builder.build();
+    return copy[0] == null ? request : copy[0].build();
   }
 
   /** Reports how an attempt ended. */

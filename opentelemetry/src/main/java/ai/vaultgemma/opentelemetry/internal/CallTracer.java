@@ -169,7 +169,7 @@ public final class CallTracer implements InferenceListener {
   @Override
   public void callStart(InferenceCall call) {
     if (setup.traceCacheHits()) {
-      start(call, 0);
+      start(call, 0, null);
     } else {
       waitingSinceNanos = System.nanoTime();
       waiting = call;
@@ -181,12 +181,17 @@ public final class CallTracer implements InferenceListener {
    * gone further than memory.
    */
   private @Nullable Span span() {
+    return span(null);
+  }
+
+  /** As {@link #span()}; a span started now gets the server of {@code attempt}, if given. */
+  private @Nullable Span span(@Nullable HttpAttempt attempt) {
     Span s = span;
     InferenceCall w = waiting;
     if (s == null && w != null) {
       waiting = null;
       late = true;
-      start(w, epochNanos(waitingSinceNanos));
+      start(w, epochNanos(waitingSinceNanos), attempt);
       s = span;
     }
     return s;
@@ -202,7 +207,7 @@ public final class CallTracer implements InferenceListener {
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
-  private void start(InferenceCall call, long startEpochNanos) {
+  private void start(InferenceCall call, long startEpochNanos, @Nullable HttpAttempt attempt) {
     String operation = call.operation().semanticName();
     SpanBuilder builder =
         setup
@@ -224,6 +229,15 @@ public final class CallTracer implements InferenceListener {
     }
     if (startEpochNanos > 0) {
       builder.setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS);
+    }
+    if (attempt != null) {
+      // A span that starts at its first attempt knows its server already: on the builder, the
+      // attributes cost no lock on the live span.
+      serverAddress = attempt.serverAddress();
+      serverPort = attempt.serverPort();
+      builder
+          .setAttribute(SERVER_ADDRESS, attempt.serverAddress())
+          .setAttribute(SERVER_PORT, (long) attempt.serverPort());
     }
     Span started = builder.startSpan();
     if (!started.getSpanContext().getTraceId().equals(call.traceId())) {
@@ -306,7 +320,7 @@ public final class CallTracer implements InferenceListener {
 
   @Override
   public void attemptStart(InferenceCall call, HttpAttempt attempt) {
-    Span callSpan = span();
+    Span callSpan = span(attempt);
     Context callContext = spanContext;
     if (callSpan == null || callContext == null) {
       return;

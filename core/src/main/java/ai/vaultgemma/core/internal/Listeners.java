@@ -6,7 +6,7 @@ import ai.vaultgemma.core.InferenceCall;
 import ai.vaultgemma.core.InferenceListener;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +32,7 @@ public final class Listeners {
       return InferenceListener.NONE;
     }
     if (factory instanceof Composite composite) {
-      return composite.create(call); // already guarded, element by element
+      return composite.create(call); // already guarded
     }
     return guard(createOne(factory, call));
   }
@@ -49,12 +49,17 @@ public final class Listeners {
   }
 
   private static InferenceListener guard(InferenceListener listener) {
-    return listener == InferenceListener.NONE ? listener : new Guarded(List.of(listener));
+    return listener == InferenceListener.NONE
+        ? listener
+        : new Guarded(new InferenceListener[] {listener});
   }
 
-  /** Several factories; each call gets one listener from each. */
+  /**
+   * Several factories; each call gets one listener from each, all behind one guard (not a guard per
+   * listener inside another around them: each call allocated both, each event walked both).
+   */
   public static final class Composite implements InferenceListener.Factory {
-    private final List<InferenceListener.Factory> factories;
+    private final InferenceListener.Factory[] factories;
 
     /**
      * Creates the composite.
@@ -62,22 +67,23 @@ public final class Listeners {
      * @param factories the factories, in order, none {@link InferenceListener.Factory#NONE}
      */
     public Composite(List<InferenceListener.Factory> factories) {
-      this.factories = List.copyOf(factories);
+      this.factories = factories.toArray(new InferenceListener.Factory[0]);
     }
 
     @Override
     public InferenceListener create(InferenceCall call) {
-      List<InferenceListener> listeners = new ArrayList<>(factories.size());
+      InferenceListener[] made = new InferenceListener[factories.length];
+      int n = 0;
       for (InferenceListener.Factory factory : factories) {
-        InferenceListener listener = Listeners.create(factory, call);
+        InferenceListener listener = createOne(factory, call);
         if (listener != InferenceListener.NONE) {
-          listeners.add(listener);
+          made[n++] = listener;
         }
       }
-      if (listeners.isEmpty()) {
+      if (n == 0) {
         return InferenceListener.NONE;
       }
-      return listeners.size() == 1 ? listeners.get(0) : new Guarded(listeners);
+      return new Guarded(n == made.length ? made : Arrays.copyOf(made, n));
     }
   }
 
@@ -91,8 +97,8 @@ public final class Listeners {
   private static final class Guarded implements InferenceListener {
     private final InferenceListener[] listeners;
 
-    Guarded(List<InferenceListener> listeners) {
-      this.listeners = listeners.toArray(new InferenceListener[0]);
+    Guarded(InferenceListener[] listeners) {
+      this.listeners = listeners;
     }
 
     private static void threw(String event, RuntimeException e) {

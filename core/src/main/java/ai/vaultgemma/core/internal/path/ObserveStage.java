@@ -223,15 +223,31 @@ public final class ObserveStage implements Stage {
     if (!(value instanceof ChatResponse response)) {
       return new CallOutcome(level, duration, usage, null, null, List.of(), null, null);
     }
-    List<String> reasons = new ArrayList<>(response.choices().size());
-    for (ChatChoice choice : response.choices()) {
+    return new CallOutcome(
+        level,
+        duration,
+        usage,
+        response.model(),
+        response.id(),
+        finishReasons(response.choices()),
+        null,
+        response);
+  }
+
+  /** Each choice's finish reason, in order; one choice (the usual answer) without a list copy. */
+  private static List<String> finishReasons(List<ChatChoice> choices) {
+    if (choices.size() == 1) {
+      String reason = choices.get(0).finishReason();
+      return reason == null ? List.of() : List.of(reason);
+    }
+    List<String> reasons = new ArrayList<>(choices.size());
+    for (ChatChoice choice : choices) {
       String reason = choice.finishReason();
       if (reason != null) {
         reasons.add(reason);
       }
     }
-    return new CallOutcome(
-        level, duration, usage, response.model(), response.id(), reasons, null, response);
+    return reasons;
   }
 
   private static @Nullable Usage usageOf(Exchange exchange, @Nullable InferenceException error) {

@@ -57,6 +57,7 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -239,10 +240,14 @@ public final class CallTracer implements InferenceListener {
           .setAttribute(SERVER_ADDRESS, attempt.serverAddress())
           .setAttribute(SERVER_PORT, (long) attempt.serverPort());
     }
-    Span started = builder.startSpan();
-    if (!started.getSpanContext().getTraceId().equals(call.traceId())) {
-      started.setAttribute(VAULTGEMMA_TRACE_ID, call.traceId());
+    // The span takes its parent's trace, or a new random one: the client's own trace id (in its
+    // logs and, without a tracer, in its traceparent) goes on the span where it differs, known
+    // before the span starts, so it is set on the builder.
+    SpanContext parentSpan = Span.fromContext(parent).getSpanContext();
+    if (!parentSpan.isValid() || !parentSpan.getTraceId().equals(call.traceId())) {
+      builder.setAttribute(VAULTGEMMA_TRACE_ID, call.traceId());
     }
+    Span started = builder.startSpan();
     if (chat != null && setup.captureContent() && started.isRecording()) {
       started.setAttribute(
           GEN_AI_INPUT_MESSAGES, MessagesJson.input(chat.messages(), setup.maxContentLength()));

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Micrometer meters for an {@link InferenceClient}: a {@linkplain #listener() listener} that times
  * every call and counts its tokens, HTTP attempts and retries, and {@linkplain
- * #bind(InferenceClient) gauges and function counters} for the client's two caches, its HTTP pool
- * and its DB pool.
+ * #bind(InferenceClient) gauges and function counters} for the client's two caches, its HTTP pool,
+ * its DB pool and its shared tier (L2 lookups, L2 writes and inference log rows by result, what is
+ * queued, whether the tier is degraded, and shared rate-limit decisions).
  *
  * <pre>{@code
  * InferenceMetrics metrics = InferenceMetrics.builder(meterRegistry)
@@ -31,15 +32,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     .baseUrl("http://vllm:8000/v1")
  *     .addListener(metrics.listener())
  *     .build();
- * metrics.bind(client);                     // caches, HTTP pool, DB pool
+ * metrics.bind(client);                     // caches, HTTP pool, DB pool, shared tier
  * }</pre>
  *
  * <p>Meter names follow the OpenTelemetry GenAI conventions where they exist ({@value
  * MeterNames#OPERATION_DURATION}, {@value MeterNames#TOKEN_USAGE}, {@value
  * MeterNames#TIME_TO_FIRST_CHUNK}), Micrometer's cache conventions for the caches, and carry a
- * {@code vaultgemma.} prefix elsewhere; {@link MeterNames} lists them all. No tag holds a prompt, a
- * user id or a cache scope. Model names are bounded by {@link Builder#modelTagLimit}; server
- * addresses, retry reasons and error types by a fixed limit of 32 each.
+ * {@code vaultgemma.} prefix elsewhere ({@code vaultgemma.shared_tier.} for the shared tier);
+ * {@link MeterNames} lists them all. No tag holds a prompt, a user id or a cache scope. Model names
+ * are bounded by {@link Builder#modelTagLimit}; server addresses, retry reasons and error types by
+ * a fixed limit of 32 each.
  *
  * <p><b>Thread safety.</b> Immutable once built, and thread-safe: one listener serves every call of
  * any number of clients (whose calls it then counts together). {@link #bind} may be called once per
@@ -132,8 +134,16 @@ public final class InferenceMetrics {
 
   /**
    * Registers the meters of a client's parts: both caches (tag {@code cache=inference} and {@code
-   * cache=embeddings}), the HTTP pool, and the DB pool when the client has one. Clients made with
-   * {@link InferenceClient#newBuilder()} share these parts: bind one of them.
+   * cache=embeddings}), the HTTP pool, the DB pool when the client has one, and the shared tier
+   * when it has one. Clients made with {@link InferenceClient#newBuilder()} share these parts: bind
+   * one of them.
+   *
+   * <p>The shared tier's meters read one {@code SharedTier.health()} snapshot: L2 lookups by result
+   * ({@value MeterNames#SHARED_TIER_LOOKUPS}), L2 writes and inference log rows by result with
+   * gauges of what is queued, and a gauge that is 1 while the tier is degraded ({@value
+   * MeterNames#SHARED_TIER_DEGRADED}). Where the tier takes shared rate-limit decisions
+   * (PostgreSQL), {@value MeterNames#SHARED_TIER_RATE_LIMIT_DECISIONS} counts them as admitted,
+   * refused or fallback (decided by this instance alone), as the health JSON does.
    *
    * <p>The DB pool is read through {@code DbPool.stats()}, not HikariCP's own Micrometer tracker:
    * the pool already installs its own tracker, and HikariCP takes one per pool, fixed at start.
@@ -158,6 +168,7 @@ public final class InferenceMetrics {
     parts.cache("embeddings", client.embeddingCache());
     parts.httpPool(client.httpPool());
     client.dbPool().ifPresent(parts::dbPool);
+    client.sharedTier().ifPresent(parts::sharedTier);
     boundMeters = parts.registered();
     return this;
   }

@@ -3,9 +3,10 @@ package ai.vaultgemma.micrometer;
 /**
  * The names and tag keys of the meters {@link InferenceMetrics} registers, for dashboards, alerts
  * and tests. The GenAI names are OpenTelemetry's semantic conventions; cache names are Micrometer's
- * own cache conventions; the rest carry a {@code vaultgemma.} prefix. A Prometheus registry turns
- * dots into underscores and adds the base unit and {@code _total} as usual: {@link
- * #OPERATION_DURATION} is scraped as {@code gen_ai_client_operation_duration_seconds_bucket}.
+ * own cache conventions; the rest carry a {@code vaultgemma.} prefix (the shared tier's: {@code
+ * vaultgemma.shared_tier.}). A Prometheus registry turns dots into underscores and adds the base
+ * unit and {@code _total} as usual: {@link #OPERATION_DURATION} is scraped as {@code
+ * gen_ai_client_operation_duration_seconds_bucket}.
  *
  * <p>Constants only; see the module's README for each meter's tags and units.
  */
@@ -86,6 +87,56 @@ public final class MeterNames {
   /** Function counter: DB connection requests that timed out. */
   public static final String DB_POOL_TIMEOUTS = "vaultgemma.db.pool.timeouts";
 
+  // ---- Shared tier (from bind, only with a shared tier)
+  // --------------------------------------------------------
+
+  /**
+   * Function counter: second-level (L2) lookups in the shared tier, tag {@code result} = {@code
+   * hit}, {@code miss} (the database answered "absent"), {@code timeout} (no answer within the read
+   * budget), {@code failure}, {@code circuit_open} (the database was not asked) or {@code
+   * queue_full} (no read thread free, or the tier closed). Every result but {@code hit} is a miss
+   * for the caller.
+   */
+  public static final String SHARED_TIER_LOOKUPS = "vaultgemma.shared_tier.lookups";
+
+  /**
+   * Function counter: second-level writes that have ended, tag {@code result} = {@code written}
+   * (committed), {@code dropped} (queue full, tier closed, or still queued at close), {@code
+   * failed} (the database rejected it) or {@code oversized} (above the size limit, never queued).
+   * Writes accepted = written + dropped + failed + {@link #SHARED_TIER_WRITES_QUEUED}.
+   */
+  public static final String SHARED_TIER_WRITES = "vaultgemma.shared_tier.writes";
+
+  /** Gauge: second-level writes accepted and not yet ended, in the queue or the batch underway. */
+  public static final String SHARED_TIER_WRITES_QUEUED = "vaultgemma.shared_tier.writes.queued";
+
+  /**
+   * Function counter: inference log rows that have ended, tag {@code result} = {@code written},
+   * {@code dropped} (queue full, log closed, or still queued at close) or {@code failed} (the
+   * database rejected it). Rows accepted = written + dropped + failed + {@link
+   * #SHARED_TIER_LOG_ROWS_QUEUED}.
+   */
+  public static final String SHARED_TIER_LOG_ROWS = "vaultgemma.shared_tier.log.rows";
+
+  /** Gauge: inference log rows accepted and not yet ended, in the queue or the batch underway. */
+  public static final String SHARED_TIER_LOG_ROWS_QUEUED = "vaultgemma.shared_tier.log.rows.queued";
+
+  /**
+   * Gauge: 1 while the shared tier cannot reach its database (its health status is {@code
+   * degraded}), else 0.
+   */
+  public static final String SHARED_TIER_DEGRADED = "vaultgemma.shared_tier.degraded";
+
+  /**
+   * Function counter: shared rate-limit decisions, tag {@code result} = {@code admitted}, {@code
+   * refused} (by the database) or {@code fallback} (the database could not decide in time, failed,
+   * its breaker was open or no read thread was free, so this instance decided alone). Only on
+   * PostgreSQL, where the tier can take shared decisions; it stays at zero unless a rate limit is
+   * {@code shared}.
+   */
+  public static final String SHARED_TIER_RATE_LIMIT_DECISIONS =
+      "vaultgemma.shared_tier.rate_limit.decisions";
+
   // ---- Tag keys
   // ----------------------------------------------------------------------------------
 
@@ -125,7 +176,12 @@ public final class MeterNames {
   /** Which cache: {@code inference} or {@code embeddings}. */
   public static final String TAG_CACHE = "cache";
 
-  /** {@code hit} or {@code miss}, on {@link #CACHE_GETS}. */
+  /**
+   * How a lookup, write or decision ended: {@code hit} or {@code miss} on {@link #CACHE_GETS}; the
+   * values each shared-tier counter lists ({@link #SHARED_TIER_LOOKUPS}, {@link
+   * #SHARED_TIER_WRITES}, {@link #SHARED_TIER_LOG_ROWS}, {@link
+   * #SHARED_TIER_RATE_LIMIT_DECISIONS}).
+   */
   public static final String TAG_RESULT = "result";
 
   /** A pool meter's state: {@code in_use}, {@code idle}, {@code queued}, {@code running}. */

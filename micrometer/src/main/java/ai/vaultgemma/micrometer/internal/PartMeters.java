@@ -11,6 +11,13 @@ import static ai.vaultgemma.micrometer.MeterNames.DB_POOL_PENDING;
 import static ai.vaultgemma.micrometer.MeterNames.DB_POOL_TIMEOUTS;
 import static ai.vaultgemma.micrometer.MeterNames.HTTP_POOL_CALLS;
 import static ai.vaultgemma.micrometer.MeterNames.HTTP_POOL_CONNECTIONS;
+import static ai.vaultgemma.micrometer.MeterNames.SHARED_TIER_DEGRADED;
+import static ai.vaultgemma.micrometer.MeterNames.SHARED_TIER_LOG_ROWS;
+import static ai.vaultgemma.micrometer.MeterNames.SHARED_TIER_LOG_ROWS_QUEUED;
+import static ai.vaultgemma.micrometer.MeterNames.SHARED_TIER_LOOKUPS;
+import static ai.vaultgemma.micrometer.MeterNames.SHARED_TIER_RATE_LIMIT_DECISIONS;
+import static ai.vaultgemma.micrometer.MeterNames.SHARED_TIER_WRITES;
+import static ai.vaultgemma.micrometer.MeterNames.SHARED_TIER_WRITES_QUEUED;
 import static ai.vaultgemma.micrometer.MeterNames.TAG_CACHE;
 import static ai.vaultgemma.micrometer.MeterNames.TAG_POOL;
 import static ai.vaultgemma.micrometer.MeterNames.TAG_RESULT;
@@ -18,6 +25,10 @@ import static ai.vaultgemma.micrometer.MeterNames.TAG_STATE;
 
 import ai.vaultgemma.cache.CacheStats;
 import ai.vaultgemma.cache.ResponseCache;
+import ai.vaultgemma.core.tier.SharedRateLimitStats;
+import ai.vaultgemma.core.tier.SharedRateLimits;
+import ai.vaultgemma.core.tier.SharedTier;
+import ai.vaultgemma.core.tier.SharedTierHealth;
 import ai.vaultgemma.pool.DbPool;
 import ai.vaultgemma.pool.DbPoolStats;
 import ai.vaultgemma.pool.HttpPool;
@@ -36,15 +47,25 @@ import java.util.function.ToDoubleFunction;
 import okhttp3.Dispatcher;
 
 /**
- * Registers the meters of a client's parts: its two caches, its HTTP pool and its DB pool. Each
- * meter reads a {@link Memo} of the part's stats snapshot, so the meters of one part agree within a
- * scrape and a cache is walked once per scrape, not once per meter.
+ * Registers the meters of a client's parts: its two caches, its HTTP pool, its DB pool and its
+ * shared tier. Each meter reads a {@link Memo} of the part's stats snapshot, so the meters of one
+ * part agree within a scrape and a cache is walked once per scrape, not once per meter.
  *
  * <p>Meters hold the part itself weakly (Micrometer's rule for gauges and function counters): once
  * the client and its parts are unreachable the meters read {@code NaN}, and nothing here keeps the
  * client alive. The memo, held by the meter's function, keeps the last snapshot, not the part.
  */
 public final class PartMeters {
+  // One description per meter name: a Prometheus scrape shows one HELP line for all its series.
+  private static final String LOOKUPS =
+      "Shared tier (L2) lookups by how they ended; every result but hit is a miss for the caller";
+  private static final String WRITES =
+      "Shared tier (L2) writes by how they ended; oversized ones were never queued";
+  private static final String LOG_ROWS = "Inference log rows by how they ended";
+  private static final String DECISIONS =
+      "Shared rate-limit decisions by result; fallback: the database could not decide, this"
+          + " instance decided alone";
+
   private final MeterRegistry registry;
   private final Tags common;
   private final long maxAgeNanos;
@@ -209,6 +230,142 @@ public final class PartMeters {
         pool,
         tags,
         p -> stats.get(p).timeoutCount());
+  }
+
+  /**
+   * Binds the shared tier: L2 lookups, L2 writes and inference log rows by result, the writes and
+   * rows queued, whether the tier is degraded, and, where the tier takes shared rate-limit
+   * decisions (PostgreSQL), those decisions by result.
+   *
+   * <p>All tier meters but the decisions read one {@link SharedTierHealth} memo; the decisions read
+   * their own {@link SharedRateLimitStats} memo.
+   *
+   * @param tier the tier
+   */
+  public void sharedTier(SharedTier tier) {
+    Memo<SharedTier, SharedTierHealth> health = memo(SharedTier::health);
+    counter(
+        SHARED_TIER_LOOKUPS,
+        LOOKUPS,
+        tier,
+        common.and(TAG_RESULT, "hit"),
+        t -> health.get(t).reads().hitCount());
+    counter(
+        SHARED_TIER_LOOKUPS,
+        LOOKUPS,
+        tier,
+        common.and(TAG_RESULT, "miss"),
+        t -> health.get(t).reads().missCount());
+    counter(
+        SHARED_TIER_LOOKUPS,
+        LOOKUPS,
+        tier,
+        common.and(TAG_RESULT, "timeout"),
+        t -> health.get(t).reads().timeoutCount());
+    counter(
+        SHARED_TIER_LOOKUPS,
+        LOOKUPS,
+        tier,
+        common.and(TAG_RESULT, "failure"),
+        t -> health.get(t).reads().failureCount());
+    counter(
+        SHARED_TIER_LOOKUPS,
+        LOOKUPS,
+        tier,
+        common.and(TAG_RESULT, "circuit_open"),
+        t -> health.get(t).reads().circuitOpenCount());
+    counter(
+        SHARED_TIER_LOOKUPS,
+        LOOKUPS,
+        tier,
+        common.and(TAG_RESULT, "queue_full"),
+        t -> health.get(t).reads().queueFullCount());
+    counter(
+        SHARED_TIER_WRITES,
+        WRITES,
+        tier,
+        common.and(TAG_RESULT, "written"),
+        t -> health.get(t).writes().writtenCount());
+    counter(
+        SHARED_TIER_WRITES,
+        WRITES,
+        tier,
+        common.and(TAG_RESULT, "dropped"),
+        t -> health.get(t).writes().droppedCount());
+    counter(
+        SHARED_TIER_WRITES,
+        WRITES,
+        tier,
+        common.and(TAG_RESULT, "failed"),
+        t -> health.get(t).writes().failedCount());
+    counter(
+        SHARED_TIER_WRITES,
+        WRITES,
+        tier,
+        common.and(TAG_RESULT, "oversized"),
+        t -> health.get(t).secondLevel().oversizedCount());
+    gauge(
+        SHARED_TIER_WRITES_QUEUED,
+        "Shared tier writes accepted and not yet written, dropped or failed",
+        null,
+        tier,
+        common,
+        t -> health.get(t).writes().queuedCount());
+    counter(
+        SHARED_TIER_LOG_ROWS,
+        LOG_ROWS,
+        tier,
+        common.and(TAG_RESULT, "written"),
+        t -> health.get(t).inferenceLog().writtenCount());
+    counter(
+        SHARED_TIER_LOG_ROWS,
+        LOG_ROWS,
+        tier,
+        common.and(TAG_RESULT, "dropped"),
+        t -> health.get(t).inferenceLog().droppedCount());
+    counter(
+        SHARED_TIER_LOG_ROWS,
+        LOG_ROWS,
+        tier,
+        common.and(TAG_RESULT, "failed"),
+        t -> health.get(t).inferenceLog().failedCount());
+    gauge(
+        SHARED_TIER_LOG_ROWS_QUEUED,
+        "Inference log rows accepted and not yet written, dropped or failed",
+        null,
+        tier,
+        common,
+        t -> health.get(t).inferenceLog().queuedCount());
+    gauge(
+        SHARED_TIER_DEGRADED,
+        "1 while the shared tier cannot reach its database, else 0",
+        null,
+        tier,
+        common,
+        t -> SharedTierHealth.DEGRADED.equals(health.get(t).status()) ? 1 : 0);
+    tier.rateLimits().ifPresent(this::sharedRateLimits);
+  }
+
+  private void sharedRateLimits(SharedRateLimits limits) {
+    Memo<SharedRateLimits, SharedRateLimitStats> stats = memo(SharedRateLimits::stats);
+    counter(
+        SHARED_TIER_RATE_LIMIT_DECISIONS,
+        DECISIONS,
+        limits,
+        common.and(TAG_RESULT, "admitted"),
+        l -> stats.get(l).admittedCount());
+    counter(
+        SHARED_TIER_RATE_LIMIT_DECISIONS,
+        DECISIONS,
+        limits,
+        common.and(TAG_RESULT, "refused"),
+        l -> stats.get(l).refusedCount());
+    counter(
+        SHARED_TIER_RATE_LIMIT_DECISIONS,
+        DECISIONS,
+        limits,
+        common.and(TAG_RESULT, "fallback"),
+        l -> stats.get(l).fallbackCount());
   }
 
   private <T> void counter(

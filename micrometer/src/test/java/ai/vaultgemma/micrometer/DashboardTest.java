@@ -6,6 +6,7 @@ import static ai.vaultgemma.micrometer.Payloads.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.vaultgemma.core.InferenceClient;
+import ai.vaultgemma.core.tier.SharedTierConfig;
 import ai.vaultgemma.pool.DbPoolConfig;
 import ai.vaultgemma.testing.PostgresExtension;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -61,6 +62,7 @@ class DashboardTest {
         client(server, metrics)
             .httpPool(Payloads.fastRetries())
             .dbPool(DbPoolConfig.fromDsn(postgres.jdbcUrl()))
+            .sharedTier(SharedTierConfig.defaults())
             .build()) {
       metrics.bind(client);
       client.chat(request("m", "q"));

@@ -244,66 +244,28 @@ public final class PartMeters {
    */
   public void sharedTier(SharedTier tier) {
     Memo<SharedTier, SharedTierHealth> health = memo(SharedTier::health);
-    counter(
+    counters(
         SHARED_TIER_LOOKUPS,
         LOOKUPS,
         tier,
-        common.and(TAG_RESULT, "hit"),
-        t -> health.get(t).reads().hitCount());
-    counter(
-        SHARED_TIER_LOOKUPS,
-        LOOKUPS,
-        tier,
-        common.and(TAG_RESULT, "miss"),
-        t -> health.get(t).reads().missCount());
-    counter(
-        SHARED_TIER_LOOKUPS,
-        LOOKUPS,
-        tier,
-        common.and(TAG_RESULT, "timeout"),
-        t -> health.get(t).reads().timeoutCount());
-    counter(
-        SHARED_TIER_LOOKUPS,
-        LOOKUPS,
-        tier,
-        common.and(TAG_RESULT, "failure"),
-        t -> health.get(t).reads().failureCount());
-    counter(
-        SHARED_TIER_LOOKUPS,
-        LOOKUPS,
-        tier,
-        common.and(TAG_RESULT, "circuit_open"),
-        t -> health.get(t).reads().circuitOpenCount());
-    counter(
-        SHARED_TIER_LOOKUPS,
-        LOOKUPS,
-        tier,
-        common.and(TAG_RESULT, "queue_full"),
-        t -> health.get(t).reads().queueFullCount());
-    counter(
+        health,
+        List.of(
+            by("hit", h -> h.reads().hitCount()),
+            by("miss", h -> h.reads().missCount()),
+            by("timeout", h -> h.reads().timeoutCount()),
+            by("failure", h -> h.reads().failureCount()),
+            by("circuit_open", h -> h.reads().circuitOpenCount()),
+            by("queue_full", h -> h.reads().queueFullCount())));
+    counters(
         SHARED_TIER_WRITES,
         WRITES,
         tier,
-        common.and(TAG_RESULT, "written"),
-        t -> health.get(t).writes().writtenCount());
-    counter(
-        SHARED_TIER_WRITES,
-        WRITES,
-        tier,
-        common.and(TAG_RESULT, "dropped"),
-        t -> health.get(t).writes().droppedCount());
-    counter(
-        SHARED_TIER_WRITES,
-        WRITES,
-        tier,
-        common.and(TAG_RESULT, "failed"),
-        t -> health.get(t).writes().failedCount());
-    counter(
-        SHARED_TIER_WRITES,
-        WRITES,
-        tier,
-        common.and(TAG_RESULT, "oversized"),
-        t -> health.get(t).secondLevel().oversizedCount());
+        health,
+        List.of(
+            by("written", h -> h.writes().writtenCount()),
+            by("dropped", h -> h.writes().droppedCount()),
+            by("failed", h -> h.writes().failedCount()),
+            by("oversized", h -> h.secondLevel().oversizedCount())));
     gauge(
         SHARED_TIER_WRITES_QUEUED,
         "Shared tier writes accepted and not yet written, dropped or failed",
@@ -311,24 +273,15 @@ public final class PartMeters {
         tier,
         common,
         t -> health.get(t).writes().queuedCount());
-    counter(
+    counters(
         SHARED_TIER_LOG_ROWS,
         LOG_ROWS,
         tier,
-        common.and(TAG_RESULT, "written"),
-        t -> health.get(t).inferenceLog().writtenCount());
-    counter(
-        SHARED_TIER_LOG_ROWS,
-        LOG_ROWS,
-        tier,
-        common.and(TAG_RESULT, "dropped"),
-        t -> health.get(t).inferenceLog().droppedCount());
-    counter(
-        SHARED_TIER_LOG_ROWS,
-        LOG_ROWS,
-        tier,
-        common.and(TAG_RESULT, "failed"),
-        t -> health.get(t).inferenceLog().failedCount());
+        health,
+        List.of(
+            by("written", h -> h.inferenceLog().writtenCount()),
+            by("dropped", h -> h.inferenceLog().droppedCount()),
+            by("failed", h -> h.inferenceLog().failedCount())));
     gauge(
         SHARED_TIER_LOG_ROWS_QUEUED,
         "Inference log rows accepted and not yet written, dropped or failed",
@@ -347,25 +300,36 @@ public final class PartMeters {
   }
 
   private void sharedRateLimits(SharedRateLimits limits) {
-    Memo<SharedRateLimits, SharedRateLimitStats> stats = memo(SharedRateLimits::stats);
-    counter(
+    counters(
         SHARED_TIER_RATE_LIMIT_DECISIONS,
         DECISIONS,
         limits,
-        common.and(TAG_RESULT, "admitted"),
-        l -> stats.get(l).admittedCount());
-    counter(
-        SHARED_TIER_RATE_LIMIT_DECISIONS,
-        DECISIONS,
-        limits,
-        common.and(TAG_RESULT, "refused"),
-        l -> stats.get(l).refusedCount());
-    counter(
-        SHARED_TIER_RATE_LIMIT_DECISIONS,
-        DECISIONS,
-        limits,
-        common.and(TAG_RESULT, "fallback"),
-        l -> stats.get(l).fallbackCount());
+        memo(SharedRateLimits::stats),
+        List.of(
+            by("admitted", SharedRateLimitStats::admittedCount),
+            by("refused", SharedRateLimitStats::refusedCount),
+            by("fallback", SharedRateLimitStats::fallbackCount)));
+  }
+
+  /** One series of a counter by result: the {@code result} tag and how a snapshot counts it. */
+  private record ByResult<S>(String result, ToDoubleFunction<S> read) {}
+
+  private static <S> ByResult<S> by(String result, ToDoubleFunction<S> read) {
+    return new ByResult<>(result, read);
+  }
+
+  /** One function counter per result, all reading one memo (so a scrape sees one snapshot). */
+  private <T, S> void counters(
+      String name, String description, T obj, Memo<T, S> memo, List<ByResult<S>> results) {
+    for (ByResult<S> r : results) {
+      ToDoubleFunction<S> read = r.read();
+      counter(
+          name,
+          description,
+          obj,
+          common.and(TAG_RESULT, r.result()),
+          o -> read.applyAsDouble(memo.get(o)));
+    }
   }
 
   private <T> void counter(

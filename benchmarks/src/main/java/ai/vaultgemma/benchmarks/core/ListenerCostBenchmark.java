@@ -175,15 +175,7 @@ public class ListenerCostBenchmark {
   public @Nullable String sdk_twoSpans() {
     Context parent = Context.current();
     Span callSpan =
-        sdkTracer
-            .spanBuilder("chat m")
-            .setParent(parent)
-            .setSpanKind(SpanKind.CLIENT)
-            .setAttribute(GenAiAttributes.GEN_AI_OPERATION_NAME, "chat")
-            .setAttribute(GenAiAttributes.GEN_AI_PROVIDER_NAME, "openai")
-            .setAttribute(GenAiAttributes.GEN_AI_REQUEST_MODEL, ChatBenchmark.MODEL)
-            .setAttribute(GenAiAttributes.VAULTGEMMA_CALL_MODE, "blocking")
-            .setAttribute(GenAiAttributes.GEN_AI_REQUEST_TEMPERATURE, ChatBenchmark.TEMPERATURE)
+        ObservabilityBenchmark.callSpanBuilder(sdkTracer, parent)
             .setAttribute(GenAiAttributes.SERVER_ADDRESS, attempt.serverAddress())
             .setAttribute(GenAiAttributes.SERVER_PORT, (long) attempt.serverPort())
             .startSpan();

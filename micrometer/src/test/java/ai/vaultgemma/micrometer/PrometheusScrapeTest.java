@@ -170,6 +170,22 @@ class PrometheusScrapeTest {
     assertThat(value("vaultgemma_client_calls_active")).isZero();
   }
 
+  @Test
+  void aMeterWithSeveralSeriesHasOneHelpLineThatNamesThemAll() {
+    // Prometheus keeps one HELP line per name: a description per series would show only one of
+    // them, describing the others wrongly.
+    assertThat(help("cache_gets_total")).contains("hit", "miss");
+    assertThat(help("vaultgemma_http_pool_connections")).contains("in_use", "idle");
+    assertThat(help("vaultgemma_http_pool_calls")).contains("queued", "running");
+  }
+
+  private String help(String name) {
+    List<String> lines =
+        scrape.lines().filter(l -> l.startsWith("# HELP " + name + " ")).distinct().toList();
+    assertThat(lines).as("HELP of %s in%n%s", name, scrape).hasSize(1);
+    return lines.get(0);
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] all = new String[a.length + b.length];
     System.arraycopy(a, 0, all, 0, a.length);

@@ -57,6 +57,15 @@ import okhttp3.Dispatcher;
  */
 public final class PartMeters {
   // One description per meter name: a Prometheus scrape shows one HELP line for all its series.
+  private static final String CACHE_GETS_HELP =
+      "Cache lookups by result: hit found a live entry, miss found none";
+  private static final String HTTP_CONNECTIONS_HELP =
+      "HTTP connections by state: in_use carrying a request, idle in the pool";
+  private static final String HTTP_CALLS_HELP =
+      "Dispatcher calls by state: queued waiting for its limits (asynchronous calls), running"
+          + " (blocking and asynchronous)";
+  private static final String DB_CONNECTIONS_HELP =
+      "DB connections by state: in_use borrowed right now, idle in the pool";
   private static final String LOOKUPS =
       "Shared tier (L2) lookups by how they ended; every result but hit is a miss for the caller";
   private static final String WRITES =
@@ -108,13 +117,13 @@ public final class PartMeters {
     Tags tags = common.and(TAG_CACHE, name);
     counter(
         CACHE_GETS,
-        "Cache lookups that found a live entry",
+        CACHE_GETS_HELP,
         cache,
         tags.and(TAG_RESULT, "hit"),
         c -> stats.get(c).hitCount());
     counter(
         CACHE_GETS,
-        "Cache lookups that found no live entry",
+        CACHE_GETS_HELP,
         cache,
         tags.and(TAG_RESULT, "miss"),
         c -> stats.get(c).missCount());
@@ -144,14 +153,14 @@ public final class PartMeters {
     Memo<HttpPool, HttpPoolStats> stats = memo(HttpPool::stats);
     gauge(
         HTTP_POOL_CONNECTIONS,
-        "HTTP connections carrying a request",
+        HTTP_CONNECTIONS_HELP,
         null,
         pool,
         common.and(TAG_STATE, "in_use"),
         p -> inUse(stats.get(p)));
     gauge(
         HTTP_POOL_CONNECTIONS,
-        "HTTP connections idle in the pool",
+        HTTP_CONNECTIONS_HELP,
         null,
         pool,
         common.and(TAG_STATE, "idle"),
@@ -159,14 +168,14 @@ public final class PartMeters {
     Dispatcher dispatcher = pool.okHttpClient().dispatcher();
     gauge(
         HTTP_POOL_CALLS,
-        "Asynchronous calls waiting for the dispatcher's limits",
+        HTTP_CALLS_HELP,
         null,
         dispatcher,
         common.and(TAG_STATE, "queued"),
         Dispatcher::queuedCallsCount);
     gauge(
         HTTP_POOL_CALLS,
-        "Calls running on the dispatcher, blocking and asynchronous",
+        HTTP_CALLS_HELP,
         null,
         dispatcher,
         common.and(TAG_STATE, "running"),
@@ -188,14 +197,14 @@ public final class PartMeters {
     Tags tags = common.and(TAG_POOL, pool.config().poolName());
     gauge(
         DB_POOL_CONNECTIONS,
-        "DB connections borrowed right now",
+        DB_CONNECTIONS_HELP,
         null,
         pool,
         tags.and(TAG_STATE, "in_use"),
         p -> stats.get(p).inUse());
     gauge(
         DB_POOL_CONNECTIONS,
-        "DB connections idle in the pool",
+        DB_CONNECTIONS_HELP,
         null,
         pool,
         tags.and(TAG_STATE, "idle"),

@@ -14,11 +14,11 @@ import java.util.Objects;
  *
  * <p>Every method has an empty default, so a listener overrides what it needs and new events break
  * nothing. For one call the events come in this order, each at most once unless said otherwise:
- * {@code callStart}; for a call that reaches the server, per attempt {@code attemptStart}, then
- * {@code attemptEnd} or {@code attemptFailed}, then {@code retryScheduled} when the retry policy
- * sends again; for a stream {@code firstChunk} and {@code streamEnd}; and last {@code callEnd},
- * always, exactly once. A call answered from a cache, or by joining an identical call in flight,
- * has no attempts of its own.
+ * {@code callStart}; {@code rateLimitWait} when a client-side rate limit holds the call back; for a
+ * call that reaches the server, per attempt {@code attemptStart}, then {@code attemptEnd} or {@code
+ * attemptFailed}, then {@code retryScheduled} when the retry policy sends again; for a stream
+ * {@code firstChunk} and {@code streamEnd}; and last {@code callEnd}, always, exactly once. A call
+ * answered from a cache, or by joining an identical call in flight, has no attempts of its own.
  *
  * <p><b>Rules.</b> Events come on whichever thread does the work: the caller's, OkHttp's, or the
  * client's own. Never on two threads at once for one call, but a listener shared by calls must be
@@ -37,6 +37,17 @@ public interface InferenceListener {
    * @param call the call
    */
   default void callStart(InferenceCall call) {}
+
+  /**
+   * A client-side rate limit (one whose action is {@code WAIT}) holds the call back before it goes
+   * to the server: it is sent once the wait is over, unless it is cancelled or its deadline comes
+   * first. Before the attempts it holds back; a call that falls back to another endpoint may wait
+   * again for that endpoint's limit.
+   *
+   * @param call the call
+   * @param wait how long the call waits
+   */
+  default void rateLimitWait(InferenceCall call, Duration wait) {}
 
   /**
    * An HTTP attempt is about to be sent. {@link HttpAttempt#header} may set a header on it, such as

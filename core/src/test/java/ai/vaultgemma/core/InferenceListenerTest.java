@@ -44,10 +44,17 @@ class InferenceListenerTest {
     final List<String> lines = new CopyOnWriteArrayList<>();
     final List<CallOutcome> outcomes = new CopyOnWriteArrayList<>();
     final List<String> urls = new CopyOnWriteArrayList<>();
+    final List<Duration> waits = new CopyOnWriteArrayList<>();
 
     @Override
     public void callStart(InferenceCall call) {
       lines.add("callStart " + call.operation() + " " + call.mode() + " " + call.model());
+    }
+
+    @Override
+    public void rateLimitWait(InferenceCall call, Duration wait) {
+      waits.add(wait);
+      lines.add("rateLimitWait");
     }
 
     @Override
@@ -117,6 +124,43 @@ class InferenceListenerTest {
     assertThat(miss.chatResponse().text()).isEqualTo("hello");
     assertThat(events.outcomes.get(1).chatResponse()).isEqualTo(miss.chatResponse());
     assertThat(events.urls).containsExactly(server.url("/v1/chat/completions").toString());
+  }
+
+  @Test
+  void aCallARateLimitHoldsBackHearsHowLongItWaitsBeforeItsAttempt() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(chatOk("a" + i));
+    }
+    Events events = new Events();
+    CallOptions noCache = CallOptions.builder().skipCacheRead(true).skipCacheWrite(true).build();
+    // 60 a minute: one at once, then one a second (each call here takes milliseconds).
+    RateLimit limit = RateLimit.builder().requestsPerMinute(60).build();
+    try (InferenceClient client =
+        client(server).rateLimitPerEndpoint(limit).addListener(events).build()) {
+      client.chat(request("q1"), noCache);
+      client.chat(request("q2"), noCache); // blocking: waits on the caller's thread
+      client.chatAsync(request("q3"), noCache).get(10, TimeUnit.SECONDS); // on the client's timer
+    }
+    assertThat(events.lines)
+        .containsExactly(
+            "callStart CHAT BLOCKING m",
+            "attemptStart 1 POST /v1/chat/completions",
+            "attemptEnd 1 200",
+            "callEnd MISS",
+            "callStart CHAT BLOCKING m",
+            "rateLimitWait",
+            "attemptStart 1 POST /v1/chat/completions",
+            "attemptEnd 1 200",
+            "callEnd MISS",
+            "callStart CHAT ASYNC m",
+            "rateLimitWait",
+            "attemptStart 1 POST /v1/chat/completions",
+            "attemptEnd 1 200",
+            "callEnd MISS");
+    assertThat(events.waits)
+        .hasSize(2)
+        .allSatisfy(
+            wait -> assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(1)));
   }
 
   @Test

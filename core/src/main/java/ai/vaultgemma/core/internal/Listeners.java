@@ -91,7 +91,7 @@ public final class Listeners {
    * Calls each listener in turn; one that throws is logged and the next still hears the event.
    *
    * <p>Each event is a plain loop, not a shared helper taking a lambda: the lambda was allocated
-   * per event and its call site was megamorphic across the eight events, and interleaved benchmarks
+   * per event and its call site was megamorphic across the events, and interleaved benchmarks
    * showed the composite of two listeners costing a miss more than both listeners' own work.
    */
   private static final class Guarded implements InferenceListener {
@@ -112,6 +112,17 @@ public final class Listeners {
           l.callStart(call);
         } catch (RuntimeException e) {
           threw("callStart", e);
+        }
+      }
+    }
+
+    @Override
+    public void rateLimitWait(InferenceCall call, Duration wait) {
+      for (InferenceListener l : listeners) {
+        try {
+          l.rateLimitWait(call, wait);
+        } catch (RuntimeException e) {
+          threw("rateLimitWait", e);
         }
       }
     }

@@ -110,6 +110,7 @@ public final class RateLimitStage implements Stage {
       next.proceed(exchange, r);
       return;
     }
+    exchange.listener().rateLimitWait(exchange, Duration.ofNanos(wait)); // guarded: never throws
     if (exchange.mode() == InferenceCall.Mode.BLOCKING) {
       try {
         TimeUnit.NANOSECONDS.sleep(wait); // the caller's own thread

@@ -48,6 +48,12 @@ public final class MeterNames {
   /** Counter: retries the retry policy scheduled, by reason. */
   public static final String HTTP_RETRIES = "vaultgemma.http.retries";
 
+  /**
+   * Timer, seconds: one sample per time a client-side rate limit held a call back before it went to
+   * the server (a limit whose action is {@code WAIT}), the time it waited.
+   */
+  public static final String RATE_LIMIT_WAITS = "vaultgemma.rate_limit.waits";
+
   // ---- Caches (from bind)
   // ------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ import static ai.vaultgemma.micrometer.MeterNames.CALLS_ACTIVE;
 import static ai.vaultgemma.micrometer.MeterNames.HTTP_ATTEMPTS;
 import static ai.vaultgemma.micrometer.MeterNames.HTTP_RETRIES;
 import static ai.vaultgemma.micrometer.MeterNames.OPERATION_DURATION;
+import static ai.vaultgemma.micrometer.MeterNames.RATE_LIMIT_WAITS;
 import static ai.vaultgemma.micrometer.MeterNames.REASONING_TOKENS;
 import static ai.vaultgemma.micrometer.MeterNames.SAVED_TOKENS;
 import static ai.vaultgemma.micrometer.MeterNames.TAG_CACHE_LEVEL;
@@ -151,6 +152,23 @@ class InferenceMetricsTest {
                 .count())
         .isEqualTo(1);
     assertThat(duration("m", "miss", "success").count()).isEqualTo(1);
+  }
+
+  @Test
+  void aCallARateLimitHoldsBackIsTimedWhileItWaits() {
+    server.enqueue(chatOk("m"));
+    server.enqueue(chatOk("m"));
+    // 60 a minute: the first call at once, the second a second later.
+    ai.vaultgemma.core.RateLimit limit =
+        ai.vaultgemma.core.RateLimit.builder().requestsPerMinute(60).build();
+    try (InferenceClient client = client(server, metrics).rateLimitPerEndpoint(limit).build()) {
+      client.chat(request("m", "q1"));
+      assertThat(registry.find(RATE_LIMIT_WAITS).timer()).isNull(); // no wait, no meter yet
+      client.chat(request("m", "q2"));
+    }
+    Timer waits = registry.get(RATE_LIMIT_WAITS).tags(TAG_OPERATION, "chat").timer();
+    assertThat(waits.count()).isEqualTo(1);
+    assertThat(waits.totalTime(TimeUnit.MILLISECONDS)).isPositive().isLessThanOrEqualTo(1000);
   }
 
   @Test

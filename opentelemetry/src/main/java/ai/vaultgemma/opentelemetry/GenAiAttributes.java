@@ -195,6 +195,13 @@ public final class GenAiAttributes {
   public static final AttributeKey<Double> VAULTGEMMA_RETRY_DELAY =
       AttributeKey.doubleKey("vaultgemma.retry.delay");
 
+  /**
+   * {@code vaultgemma.rate_limit.wait}: on a rate-limit event, the seconds a client-side rate limit
+   * held the call back before it went to the server.
+   */
+  public static final AttributeKey<Double> VAULTGEMMA_RATE_LIMIT_WAIT =
+      AttributeKey.doubleKey("vaultgemma.rate_limit.wait");
+
   // Event and metric names.
 
   /** The call span's event when a stream's first chunk reaches the caller. */
@@ -202,6 +209,9 @@ public final class GenAiAttributes {
 
   /** The call span's event when the retry policy schedules another attempt. */
   public static final String EVENT_RETRY = "vaultgemma.retry";
+
+  /** The call span's event when a client-side rate limit holds the call back. */
+  public static final String EVENT_RATE_LIMIT = "vaultgemma.rate_limit";
 
   /** Histogram of call durations, in seconds. */
   public static final String METRIC_OPERATION_DURATION = "gen_ai.client.operation.duration";

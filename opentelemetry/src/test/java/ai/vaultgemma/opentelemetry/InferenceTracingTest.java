@@ -206,6 +206,31 @@ class InferenceTracingTest {
   }
 
   @Test
+  void aWaitForARateLimitIsAnEventOnTheCallSpan() {
+    server.enqueue(chatOk("a"));
+    server.enqueue(chatOk("b"));
+    // 60 a minute: the first call at once, the second a second later.
+    ai.vaultgemma.core.RateLimit limit =
+        ai.vaultgemma.core.RateLimit.builder().requestsPerMinute(60).build();
+    try (InferenceClient client = traced(client(server).rateLimitPerEndpoint(limit)).build()) {
+      client.chat(request("q1"));
+      client.chat(request("q2"));
+    }
+    List<SpanData> calls = otel.named("chat m");
+    assertThat(calls).hasSize(2);
+    assertThat(calls.get(0).getEvents()).isEmpty();
+    assertThat(calls.get(1).getEvents())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getName()).isEqualTo(GenAiAttributes.EVENT_RATE_LIMIT);
+              assertThat(e.getAttributes().get(GenAiAttributes.VAULTGEMMA_RATE_LIMIT_WAIT))
+                  .isPositive()
+                  .isLessThanOrEqualTo(1.0);
+            });
+  }
+
+  @Test
   void anL1HitHasNoAttemptSpanNoServerAndLevelL1() {
     server.enqueue(chatOk("hello"));
     InferenceTracing tracing = InferenceTracing.builder(otel.sdk).traceCacheHits(true).build();

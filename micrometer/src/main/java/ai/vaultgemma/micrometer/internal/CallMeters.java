@@ -5,6 +5,7 @@ import static ai.vaultgemma.micrometer.MeterNames.CALLS_ACTIVE;
 import static ai.vaultgemma.micrometer.MeterNames.HTTP_ATTEMPTS;
 import static ai.vaultgemma.micrometer.MeterNames.HTTP_RETRIES;
 import static ai.vaultgemma.micrometer.MeterNames.OPERATION_DURATION;
+import static ai.vaultgemma.micrometer.MeterNames.RATE_LIMIT_WAITS;
 import static ai.vaultgemma.micrometer.MeterNames.REASONING_TOKENS;
 import static ai.vaultgemma.micrometer.MeterNames.SAVED_TOKENS;
 import static ai.vaultgemma.micrometer.MeterNames.TAG_CACHE_LEVEL;
@@ -99,6 +100,8 @@ public final class CallMeters implements InferenceListener {
   private final ConcurrentHashMap<InferenceCall, Long> firstChunkNanos = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<AttemptKey, Timer> attempts = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<RetryKey, Counter> retries = new ConcurrentHashMap<>();
+  private final AtomicReferenceArray<Timer> rateLimitWaits =
+      new AtomicReferenceArray<>(OPERATIONS.length);
   private final LongAdder active = new LongAdder();
   private final AtomicBoolean warned = new AtomicBoolean();
 
@@ -122,6 +125,27 @@ public final class CallMeters implements InferenceListener {
   @Override
   public void callStart(InferenceCall call) {
     active.increment();
+  }
+
+  @Override
+  public void rateLimitWait(InferenceCall call, Duration wait) {
+    try {
+      int op = index(call.operation());
+      Timer timer = rateLimitWaits.get(op);
+      if (timer == null) {
+        // The registry returns the same timer to two threads that race here.
+        timer =
+            Timer.builder(RATE_LIMIT_WAITS)
+                .description("Time calls waited for a client-side rate limit before going out")
+                .tags(common)
+                .tag(TAG_OPERATION, call.operation().semanticName())
+                .register(registry);
+        rateLimitWaits.set(op, timer);
+      }
+      timer.record(wait);
+    } catch (RuntimeException e) {
+      failed("rateLimitWait", e);
+    }
   }
 
   @Override

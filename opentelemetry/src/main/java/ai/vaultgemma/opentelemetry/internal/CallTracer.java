@@ -2,6 +2,7 @@ package ai.vaultgemma.opentelemetry.internal;
 
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.ERROR_TYPE;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.EVENT_FIRST_CHUNK;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.EVENT_RATE_LIMIT;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.EVENT_RETRY;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_INPUT_MESSAGES;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.GEN_AI_OPERATION_NAME;
@@ -33,6 +34,7 @@ import static ai.vaultgemma.opentelemetry.GenAiAttributes.URL_FULL;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.URL_PATH;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_CACHE_LEVEL;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_CALL_MODE;
+import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_RATE_LIMIT_WAIT;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_RETRY_DELAY;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_RETRY_REASON;
 import static ai.vaultgemma.opentelemetry.GenAiAttributes.VAULTGEMMA_STREAM_CHUNKS;
@@ -320,6 +322,14 @@ public final class CallTracer implements InferenceListener {
   private static void embeddingAttributes(SpanBuilder b, EmbeddingRequest r) {
     if (r.encodingFormat() != null) {
       b.setAttribute(GEN_AI_REQUEST_ENCODING_FORMATS, List.of(r.encodingFormat()));
+    }
+  }
+
+  @Override
+  public void rateLimitWait(InferenceCall call, Duration wait) {
+    Span s = span(); // held back on its way to a server: the call went further than memory
+    if (s != null) {
+      s.addEvent(EVENT_RATE_LIMIT, Attributes.of(VAULTGEMMA_RATE_LIMIT_WAIT, seconds(wait)));
     }
   }
 

@@ -219,6 +219,12 @@ class InferenceTracingTest {
     List<SpanData> calls = otel.named("chat m");
     assertThat(calls).hasSize(2);
     assertThat(calls.get(0).getEvents()).isEmpty();
+    // The second span started at the wait, before its attempt: the attempt still gives it its
+    // server, and the attempt is its child.
+    assertThat(calls.get(1))
+        .hasAttribute(SERVER_ADDRESS, server.getHostName())
+        .hasAttribute(SERVER_PORT, (long) server.getPort());
+    assertThat(otel.attempts().get(1)).hasParentSpanId(calls.get(1).getSpanId());
     assertThat(calls.get(1).getEvents())
         .singleElement()
         .satisfies(
